@@ -1,0 +1,12 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Container } from '../../container.js';
+import { feedbackRoutes } from './feedback.js';
+import { ingestRoutes } from './ingest.js';
+
+/** The project's data routes, mounted at the root (the caller's project) and under `/projects/{pid}`. */
+export function dataRoutes(c: Container, opts: { scoped: boolean }): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(feedbackRoutes(c, opts.scoped));
+    await app.register(ingestRoutes(c, opts.scoped));
+  };
+}

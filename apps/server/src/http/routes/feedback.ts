@@ -1,0 +1,127 @@
+import {
+  FeedbackInput,
+  FeedbackItem,
+  FeedbackListQuery,
+  FeedbackUpdate,
+  ImportResult,
+  IngestResult,
+  pageOf,
+} from '@fixloop/contracts';
+import {
+  deleteFeedback,
+  getFeedback,
+  importFeedback,
+  ingestFeedback,
+  listFeedback,
+  updateFeedback,
+} from '@fixloop/domain';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import { errors, NoContent, paramsOf } from '../route-kit.js';
+import { readImportRows } from './import-body.js';
+
+const FeedbackId = z.string().min(1).max(200);
+
+export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZod {
+  const deps = c.feedbackDeps;
+  const tags = ['feedback'];
+  return async (app) => {
+    app.post(
+      '/feedback',
+      {
+        schema: {
+          tags,
+          summary: 'Submit one report by hand or through the API',
+          params: paramsOf(scoped, {}),
+          body: FeedbackInput,
+          response: { 200: IngestResult, 201: IngestResult, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { item, duplicate } = await ingestFeedback(deps, request.projectId, request.body);
+        return reply.status(duplicate ? 200 : 201).send({ ...item, duplicate });
+      },
+    );
+
+    app.get(
+      '/feedback',
+      {
+        schema: {
+          tags,
+          summary: 'List reports, newest first',
+          params: paramsOf(scoped, {}),
+          querystring: FeedbackListQuery,
+          response: { 200: pageOf(FeedbackItem), ...errors },
+        },
+      },
+      async (request) => listFeedback(deps, request.projectId, request.query),
+    );
+
+    app.get(
+      '/feedback/:id',
+      {
+        schema: {
+          tags,
+          params: paramsOf(scoped, { id: FeedbackId }),
+          response: { 200: FeedbackItem, ...errors },
+        },
+      },
+      async (request) => getFeedback(deps, request.projectId, request.params.id),
+    );
+
+    app.put(
+      '/feedback/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Edit a report; a text change sends it back to clustering',
+          params: paramsOf(scoped, { id: FeedbackId }),
+          body: FeedbackUpdate,
+          response: { 200: FeedbackItem, ...errors },
+        },
+      },
+      async (request) => updateFeedback(deps, request.projectId, request.params.id, request.body),
+    );
+
+    app.delete(
+      '/feedback/:id',
+      {
+        schema: {
+          tags,
+          params: paramsOf(scoped, { id: FeedbackId }),
+          response: { 204: NoContent, ...errors },
+        },
+      },
+      async (request, reply) => {
+        await deleteFeedback(deps, request.projectId, request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    await app.register(async (scope) => {
+      // NDJSON is streamed line by line; only this route accepts it.
+      scope.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
+      scope.post(
+        '/feedback/import',
+        {
+          bodyLimit: c.config.importBodyLimit,
+          schema: {
+            tags,
+            summary: 'Bulk import: a JSON array (or {items}) or NDJSON, up to 10,000 reports',
+            params: paramsOf(scoped, {}),
+            body: z.unknown().meta({
+              description:
+                'application/json: an array of reports (or {"items": [...]}); application/x-ndjson: one report per line',
+            }),
+            response: { 200: ImportResult, ...errors },
+          },
+        },
+        async (request) => {
+          const rows = await readImportRows(request.body, c.config.importBodyLimit);
+          return importFeedback(deps, request.projectId, rows);
+        },
+      );
+    });
+  };
+}

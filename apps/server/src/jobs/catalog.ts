@@ -1,0 +1,19 @@
+import { ProjectId } from '@fixloop/contracts';
+import { z } from 'zod';
+
+/** Every background job: its queue, its name (`area.verb`) and its payload schema. Payloads carry ids, never secrets. */
+export const JOBS = {
+  redditPoll: {
+    queue: 'reddit',
+    name: 'reddit.poll',
+    payload: z.object({ projectId: ProjectId }),
+  },
+} as const;
+
+export type RedditPollPayload = z.infer<typeof JOBS.redditPoll.payload>;
+
+/** Deterministic ids, so one project never has two identical polls waiting. */
+export const jobIds = {
+  redditPollNow: (projectId: string) => `reddit-poll-now-${projectId}`,
+  redditPollSchedule: (projectId: string) => `reddit-poll-every-${projectId}`,
+};

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { OctokitTracker } from '@fixloop/adapters';
+import { ensureDefaultProject, installAdminKey } from '@fixloop/domain';
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { resolveLocalSecrets } from './bootstrap.js';
+import type { Config } from './config.js';
+import { type Container, createContainer } from './container.js';
+import { buildApp } from './http/app.js';
+import { type RedisServerHandle, startRedisServer } from './infra/managed-redis.js';
+import { createRedis } from './infra/redis.js';
+import { BullScheduler } from './jobs/bull-scheduler.js';
+import { startRedditWorker, syncAllRedditSchedules } from './jobs/reddit-worker.js';
+
+/** What a process runs: everything, the API (and dashboard) only, the workers only, or only the Reddit poller. */
+export type Role = 'all' | 'api' | 'worker' | 'reddit-poller';
+
+export interface Runtime {
+  container: Container;
+  app?: FastifyInstance;
+  adminTokenGenerated: boolean;
+  adminToken: string;
+  adminTokenPath: string;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Listen on the configured port (default true; tests use `app.inject`). */
+  listen?: boolean;
+}
+
+/** Starts a process of the given role: Redis (managed when `REDIS_URL` is unset), the container, the API, the workers. */
+export async function startRuntime(
+  config: Config,
+  log: Logger,
+  role: Role,
+  opts: RuntimeOptions = {},
+): Promise<Runtime> {
+  const secrets = resolveLocalSecrets(config);
+  let managed: RedisServerHandle | undefined;
+  let redisUrl = config.redisUrl;
+  if (redisUrl === undefined) {
+    managed = await startRedisServer({
+      bin: config.redisServerBin,
+      dir: join(config.dataDir, 'redis'),
+      listen: { socket: true },
+      appendOnly: true,
+      fsync: config.redisFsync,
+    });
+    redisUrl = managed.url;
+    log.info(
+      { redis: redisUrl, adopted: managed.adopted, fsync: config.redisFsync },
+      'managed redis-server ready',
+    );
+  }
+
+  // BullMQ wants its own connections: one for producers, one per worker (blocking commands).
+  const queueConnection = createRedis(redisUrl);
+  const scheduler = new BullScheduler(
+    queueConnection,
+    config.queuePrefix,
+    config.reddit.pollIntervalS * 1000,
+  );
+  const workers: Worker[] = [];
+  const workerConnections: Array<{ disconnect(): void }> = [];
+  const container = createContainer({
+    config,
+    redisUrl,
+    secretsKey: secrets.secretsKey,
+    log,
+    scheduler,
+    tracker: new OctokitTracker({ baseUrl: config.github.apiUrl, log }),
+    onClose: [
+      async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await scheduler.close();
+        queueConnection.disconnect();
+        for (const conn of workerConnections) conn.disconnect();
+      },
+    ],
+  });
+
+  await ensureDefaultProject(container.projectDeps);
+  await installAdminKey(container.projectDeps, secrets.adminToken);
+
+  let app: FastifyInstance | undefined;
+  if (role === 'all' || role === 'api') {
+    app = await buildApp(container, { logger: log });
+    if (opts.listen !== false) await app.listen({ port: config.port, host: config.host });
+  }
+  if (role === 'all' || role === 'worker' || role === 'reddit-poller') {
+    const connection = createRedis(redisUrl);
+    workerConnections.push(connection);
+    workers.push(startRedditWorker(container, { connection }));
+    await syncAllRedditSchedules(container);
+  }
+
+  return {
+    container,
+    app,
+    adminToken: secrets.adminToken,
+    adminTokenGenerated: secrets.adminTokenGenerated,
+    adminTokenPath: secrets.adminTokenPath,
+    redisUrl,
+    async stop() {
+      if (app) await app.close();
+      await container.close();
+      if (managed) await managed.stop();
+    },
+  };
+}

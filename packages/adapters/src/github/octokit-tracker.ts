@@ -1,0 +1,131 @@
+import { GithubIssuePayload } from '@fixloop/contracts';
+import {
+  DomainError,
+  type IssueTracker,
+  type Logger,
+  type TrackerIssue,
+  trackerIssueFromPayload,
+  UpstreamError,
+} from '@fixloop/domain';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+
+const GithubClient = Octokit.plugin(throttling, retry);
+
+export interface OctokitTrackerOptions {
+  /** REST base URL: `https://api.github.com`, a GHES `/api/v3` URL, or a local stand-in in tests. */
+  baseUrl: string;
+  log: Logger;
+  userAgent?: string;
+  /** How often a rate-limited request is retried after waiting for the reset (default 2). */
+  rateLimitRetries?: number;
+}
+
+/**
+ * GitHub issues through Octokit: paginated, oldest update first, `since` for incremental syncs.
+ * Rate limits are respected by the throttling plugin (it waits for `retry-after` or
+ * `x-ratelimit-reset`), transient 5xx are retried by the retry plugin.
+ */
+export class OctokitTracker implements IssueTracker {
+  constructor(private readonly opts: OctokitTrackerOptions) {}
+
+  private client(token: string | undefined) {
+    const { log } = this.opts;
+    const retries = this.opts.rateLimitRetries ?? 2;
+    return new GithubClient({
+      baseUrl: this.opts.baseUrl,
+      userAgent: this.opts.userAgent ?? 'fixloop/0.1',
+      ...(token ? { auth: token } : {}),
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (m: string) => log.warn({ github: m }, 'github'),
+        error: (m: string) => log.error({ github: m }, 'github'),
+      },
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          log.warn(
+            { retryAfter, url: options.url, retryCount },
+            'GitHub rate limit reached; waiting for the reset',
+          );
+          return retryCount < retries;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          log.warn({ retryAfter, url: options.url, retryCount }, 'GitHub secondary rate limit; backing off');
+          return retryCount < retries;
+        },
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    });
+  }
+
+  async *listIssues(params: {
+    owner: string;
+    repo: string;
+    since?: string;
+    token?: string;
+  }): AsyncIterable<TrackerIssue[]> {
+    const octokit = this.client(params.token);
+    const iterator = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      owner: params.owner,
+      repo: params.repo,
+      state: 'all',
+      sort: 'updated',
+      direction: 'asc',
+      per_page: 100,
+      ...(params.since ? { since: params.since } : {}),
+    });
+    try {
+      for await (const page of iterator) {
+        const issues: TrackerIssue[] = [];
+        for (const raw of page.data as unknown[]) {
+          const parsed = GithubIssuePayload.safeParse(raw);
+          if (parsed.success) issues.push(trackerIssueFromPayload(parsed.data));
+          else
+            this.opts.log.warn(
+              { issue: (raw as { number?: unknown })?.number },
+              'skipping a GitHub issue of unexpected shape',
+            );
+        }
+        yield issues;
+      }
+    } catch (err) {
+      throw toDomainError(err, `${params.owner}/${params.repo}`);
+    }
+  }
+}
+
+function toDomainError(err: unknown, repo: string): Error {
+  const status =
+    typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : undefined;
+  if (status === 404)
+    return new DomainError('not_found', `GitHub repository ${repo} not found (or the token cannot see it)`);
+  if (status === 401)
+    return new UpstreamError(
+      'github',
+      'GitHub rejected the token (401): check the project secret or GITHUB_TOKEN',
+      false,
+      401,
+    );
+  if (status === 403 || status === 429)
+    return new UpstreamError(
+      'github',
+      `GitHub refused the request (${status}): rate limited or not permitted`,
+      true,
+      status,
+    );
+  if (status !== undefined)
+    return new UpstreamError('github', `GitHub answered ${status}`, status >= 500, status);
+  return new UpstreamError('github', 'GitHub could not be reached', true);
+}

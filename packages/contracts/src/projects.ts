@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ProjectId, Timestamp, text } from './common.js';
+
+const OwnerOrRepo = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a GitHub owner or repository name');
+
+/** The repository a project fixes. */
+export const RepositorySettings = z.object({
+  owner: OwnerOrRepo,
+  name: OwnerOrRepo,
+  defaultBranch: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,255}$/, 'a git branch name')
+    .optional(),
+  cloneUrl: text(2_048).min(1).optional(),
+});
+export type RepositorySettings = z.infer<typeof RepositorySettings>;
+
+/** Which third-party secrets a project has stored (never their values). */
+export const SecretsStatus = z.object({
+  githubToken: z.boolean(),
+  sentryWebhookSecret: z.boolean(),
+  githubWebhookSecret: z.boolean(),
+});
+export type SecretsStatus = z.infer<typeof SecretsStatus>;
+export const SECRET_NAMES = ['githubToken', 'sentryWebhookSecret', 'githubWebhookSecret'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** `PUT /projects/{pid}/secrets`: write-only; `null` removes a secret, an absent field leaves it. */
+export const SecretsUpdate = z
+  .object({
+    githubToken: text(1_024).min(1).nullable().optional(),
+    sentryWebhookSecret: text(1_024).min(1).nullable().optional(),
+    githubWebhookSecret: text(1_024).min(1).nullable().optional(),
+  })
+  .strict();
+export type SecretsUpdate = z.infer<typeof SecretsUpdate>;
+
+export const Project = z.object({
+  id: ProjectId,
+  name: z.string(),
+  createdAt: Timestamp,
+  repository: RepositorySettings.optional(),
+  secrets: SecretsStatus,
+});
+export type Project = z.infer<typeof Project>;
+
+export const CreateProjectBody = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((s) => /[A-Za-z0-9]/.test(s), 'must contain a letter or a digit'),
+});
+
+export const ApiKeyInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().meta({ description: 'the first characters of the key, to recognise it' }),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.optional(),
+});
+export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
+
+export const CreateApiKeyBody = z.object({ name: z.string().trim().min(1).max(100).default('api key') });
+
+/** A newly created key: the only time `apiKey` is ever shown. */
+export const CreatedApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  apiKey: z.string(),
+  createdAt: Timestamp,
+});
+export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
+
+export const CreatedProject = z.object({ project: Project, apiKey: z.string() });

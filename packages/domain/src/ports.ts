@@ -1,0 +1,172 @@
+import type {
+  FeedbackItem,
+  FeedbackListQuery,
+  FeedbackStatus,
+  Metadata,
+  NewFeedback,
+  RawRedditPost,
+  RepositorySettings,
+  SecretName,
+} from '@fixloop/contracts';
+
+/** The structured logger every verb receives (pino's call shape). */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export type AddOutcome = 'created' | 'duplicate';
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface FeedbackPatch {
+  title?: string;
+  body?: string;
+  metadata?: Metadata;
+  status?: FeedbackStatus;
+  url?: string;
+  author?: string;
+}
+
+export interface FeedbackPage {
+  items: FeedbackItem[];
+  nextCursor?: string;
+}
+
+/** Where reports live. Every multi-key write of one item is one atomic step. */
+export interface FeedbackStore {
+  /** Stores a new report, or returns the existing one with the same `(source, externalId)`. */
+  add(projectId: string, item: NewFeedback): Promise<{ item: FeedbackItem; outcome: AddOutcome }>;
+  /** Many `add`s in one round trip; results in input order. */
+  addMany(projectId: string, items: NewFeedback[]): Promise<Array<{ id: string; outcome: AddOutcome }>>;
+  /** Creates or refreshes the report with the same `(source, externalId)` (synced sources). */
+  upsert(
+    projectId: string,
+    item: NewFeedback & { externalId: string },
+  ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome }>;
+  /** Many `upsert`s in one round trip; results in input order. */
+  upsertMany(
+    projectId: string,
+    items: Array<NewFeedback & { externalId: string }>,
+  ): Promise<
+    Array<{ id: string; outcome: UpsertOutcome; status: FeedbackStatus; previousStatus?: FeedbackStatus }>
+  >;
+  get(projectId: string, id: string): Promise<FeedbackItem | null>;
+  findByExternalId(projectId: string, source: string, externalId: string): Promise<FeedbackItem | null>;
+  /** Applies a patch atomically; a text change of an open item marks it unclustered again. */
+  update(projectId: string, id: string, patch: FeedbackPatch): Promise<FeedbackItem | null>;
+  /** Removes the item from every index; false when it did not exist. */
+  delete(projectId: string, id: string): Promise<boolean>;
+  list(projectId: string, query: FeedbackListQuery): Promise<FeedbackPage>;
+  /** Items waiting for clustering (at most `limit`). */
+  getUnclustered(projectId: string, limit?: number): Promise<FeedbackItem[]>;
+  countUnclustered(projectId: string): Promise<number>;
+  removeFromUnclustered(projectId: string, ids: string[]): Promise<void>;
+  countBySource(projectId: string): Promise<Record<string, number>>;
+}
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  repository?: RepositorySettings;
+  secretNames: SecretName[];
+}
+
+export interface ProjectStore {
+  /** Reserves `id`; false when a project with that id exists. */
+  create(project: { id: string; name: string; createdAt: string }): Promise<boolean>;
+  get(id: string): Promise<ProjectRecord | null>;
+  list(): Promise<ProjectRecord[]>;
+  setRepository(id: string, repository: RepositorySettings): Promise<void>;
+  /** Encrypted secret values by name. */
+  getSecrets(id: string): Promise<Partial<Record<SecretName, string>>>;
+  setSecrets(id: string, set: Partial<Record<SecretName, string>>, remove: SecretName[]): Promise<void>;
+  getSubreddits(id: string): Promise<string[]>;
+  setSubreddits(id: string, subreddits: string[]): Promise<void>;
+  getGithubCursor(id: string, owner: string, repo: string): Promise<string | null>;
+  setGithubCursor(id: string, owner: string, repo: string, since: string): Promise<void>;
+  recordGithubSync(id: string, owner: string, repo: string, summary: GithubSyncSummary): Promise<void>;
+  listGithubSyncs(id: string): Promise<GithubSyncSummary[]>;
+}
+
+export interface GithubSyncSummary {
+  owner: string;
+  repo: string;
+  at: string;
+  new: number;
+  updated: number;
+  closed: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  /** The operator's bootstrap key: reaches every project. */
+  admin: boolean;
+}
+
+export interface ApiKeyStore {
+  create(record: ApiKeyRecord, hash: string): Promise<void>;
+  findByHash(hash: string): Promise<ApiKeyRecord | null>;
+  list(projectId: string): Promise<ApiKeyRecord[]>;
+  delete(projectId: string, id: string): Promise<boolean>;
+  touch(hash: string, projectId: string, id: string, at: string): Promise<void>;
+  /** Makes `hash` the one admin key, revoking an earlier one. */
+  setAdminKey(hash: string, createdAt: string): Promise<void>;
+}
+
+/** Encrypts third-party secrets at rest. */
+export interface SecretCipher {
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+/** A GitHub issue as the domain needs it (validated by the adapter). */
+export interface TrackerIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  htmlUrl: string;
+  author?: string;
+  createdAt: string;
+  updatedAt: string;
+  labels: string[];
+  isPullRequest: boolean;
+  comments?: number;
+}
+
+export interface IssueTracker {
+  /** Issues of a repository updated at or after `since`, oldest update first, one page at a time. */
+  listIssues(params: {
+    owner: string;
+    repo: string;
+    since?: string;
+    token?: string;
+  }): AsyncIterable<TrackerIssue[]>;
+}
+
+/** Schedules background work; the composition root decides how (BullMQ, or nothing). */
+export interface Scheduler {
+  /** Asks for a Reddit poll of the project now. */
+  requestRedditPoll(projectId: string): Promise<void>;
+  /** Keeps the project's recurring Reddit poll in step with its subreddit list. */
+  syncRedditSchedule(projectId: string, subreddits: string[]): Promise<void>;
+}
+
+/** New posts of a subreddit, as Reddit's listings carry them. */
+export interface RedditFeed {
+  fetchNew(subreddit: string): Promise<RawRedditPost[]>;
+}
+
+/** Where producers send what they fetched: the backend's ingest routes, over HTTP. */
+export interface IngestSink {
+  /** Posts one Reddit post to the project's `/ingest/reddit`; answers whether it was new. */
+  postReddit(projectId: string, post: RawRedditPost): Promise<'created' | 'duplicate'>;
+}

@@ -1,0 +1,59 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { ApiKeyInfo, CreatedApiKey } from '@fixloop/contracts';
+import { notFound } from '../errors.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../ports.js';
+
+const KEY_PREFIX = 'flk_';
+
+/** SHA-256 of a key: what Redis keeps instead of the key (cheap to check on every request). */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** A new high-entropy key (256 random bits). */
+export function generateApiKey(): string {
+  return `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+export interface ApiKeyDeps {
+  apiKeys: ApiKeyStore;
+  now: () => Date;
+}
+
+export async function createApiKey(
+  deps: ApiKeyDeps,
+  projectId: string,
+  name: string,
+): Promise<CreatedApiKey> {
+  const apiKey = generateApiKey();
+  const record: ApiKeyRecord = {
+    id: randomUUID(),
+    projectId,
+    name,
+    prefix: apiKey.slice(0, KEY_PREFIX.length + 6),
+    createdAt: deps.now().toISOString(),
+    admin: false,
+  };
+  await deps.apiKeys.create(record, hashApiKey(apiKey));
+  return { id: record.id, name, apiKey, createdAt: record.createdAt };
+}
+
+export async function listApiKeys(deps: ApiKeyDeps, projectId: string): Promise<ApiKeyInfo[]> {
+  const records = await deps.apiKeys.list(projectId);
+  return records.map(({ id, name, prefix, createdAt, lastUsedAt }) => ({
+    id,
+    name,
+    prefix,
+    createdAt,
+    ...(lastUsedAt ? { lastUsedAt } : {}),
+  }));
+}
+
+export async function revokeApiKey(deps: ApiKeyDeps, projectId: string, id: string): Promise<void> {
+  if (!(await deps.apiKeys.delete(projectId, id))) throw notFound('api key', id);
+}
+
+/** Registers the operator's admin key (by hash only), replacing any earlier one. */
+export async function installAdminKey(deps: ApiKeyDeps, adminKey: string): Promise<void> {
+  await deps.apiKeys.setAdminKey(hashApiKey(adminKey), deps.now().toISOString());
+}

@@ -1,0 +1,91 @@
+import type { ApiKeyRecord, ApiKeyStore } from '@fixloop/domain';
+import type { Redis } from 'ioredis';
+import { keys } from './keys.js';
+
+/**
+ * API keys by SHA-256 hash: `apikey:<hash>` holds the key's record; `project:{pid}:api-keys`
+ * maps key id → hash so a project can list and revoke its keys. No key is stored in clear.
+ */
+export class RedisApiKeyStore implements ApiKeyStore {
+  constructor(private readonly redis: Redis) {}
+
+  async create(r: ApiKeyRecord, hash: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(keys.apiKey(hash), encode(r))
+      .hset(keys.apiKeys(r.projectId), r.id, hash)
+      .exec();
+  }
+
+  async findByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return decode(await this.redis.hgetall(keys.apiKey(hash)));
+  }
+
+  async list(projectId: string): Promise<ApiKeyRecord[]> {
+    const byId = await this.redis.hgetall(keys.apiKeys(projectId));
+    const pipeline = this.redis.pipeline();
+    for (const hash of Object.values(byId)) pipeline.hgetall(keys.apiKey(hash));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies
+      .map(([, h]) => decode(h as Record<string, string>))
+      .filter((r): r is ApiKeyRecord => r !== null)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  async delete(projectId: string, id: string): Promise<boolean> {
+    const hash = await this.redis.hget(keys.apiKeys(projectId), id);
+    if (hash === null) return false;
+    await this.redis.multi().del(keys.apiKey(hash)).hdel(keys.apiKeys(projectId), id).exec();
+    return true;
+  }
+
+  async touch(hash: string, _projectId: string, _id: string, at: string): Promise<void> {
+    // Only an existing key is touched: a revoked key must not be resurrected by a late write.
+    await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1]) end",
+      1,
+      keys.apiKey(hash),
+      at,
+    );
+  }
+
+  async setAdminKey(hash: string, createdAt: string): Promise<void> {
+    const previous = await this.redis.get(keys.adminKey());
+    if (previous === hash) return;
+    const tx = this.redis.multi();
+    if (previous !== null) tx.del(keys.apiKey(previous));
+    tx.hset(
+      keys.apiKey(hash),
+      encode({ id: 'admin', projectId: 'default', name: 'admin', prefix: 'admin', createdAt, admin: true }),
+    );
+    tx.set(keys.adminKey(), hash);
+    await tx.exec();
+  }
+}
+
+function encode(r: ApiKeyRecord): Record<string, string> {
+  const o: Record<string, string> = {
+    id: r.id,
+    projectId: r.projectId,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.createdAt,
+    admin: r.admin ? '1' : '0',
+  };
+  if (r.lastUsedAt) o.lastUsedAt = r.lastUsedAt;
+  return o;
+}
+
+function decode(h: Record<string, string> | undefined): ApiKeyRecord | null {
+  if (!h || h.id === undefined || h.projectId === undefined) return null;
+  const r: ApiKeyRecord = {
+    id: h.id,
+    projectId: h.projectId,
+    name: h.name ?? '',
+    prefix: h.prefix ?? '',
+    createdAt: h.createdAt ?? '',
+    admin: h.admin === '1',
+  };
+  if (h.lastUsedAt) r.lastUsedAt = h.lastUsedAt;
+  return r;
+}

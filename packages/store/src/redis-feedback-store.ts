@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type { FeedbackItem, FeedbackListQuery, FeedbackStatus, NewFeedback } from '@fixloop/contracts';
+import {
+  type AddOutcome,
+  DomainError,
+  type FeedbackPage,
+  type FeedbackPatch,
+  type FeedbackStore,
+  type UpsertOutcome,
+} from '@fixloop/domain';
+import type { Redis } from 'ioredis';
+import { decodeFeedback, encodeFeedback, materialize } from './feedback-codec.js';
+import { decodeCursor, encodeCursor, type Position } from './feedback-cursor.js';
+import { keys } from './keys.js';
+import { defineScripts, type ScriptCommands, type ScriptPipeline } from './scripts.js';
+
+const SCAN_BATCH_MIN = 100;
+const SCAN_BATCHES_MAX = 20;
+
+type Mode = 'add' | 'add-id' | 'upsert';
+
+/** Reports in Redis, one hash per report plus the indexes of the key schema. */
+export class RedisFeedbackStore implements FeedbackStore {
+  private readonly redis: Redis & ScriptCommands;
+
+  constructor(
+    redis: Redis,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.redis = defineScripts(redis);
+  }
+
+  private scriptArgs(
+    projectId: string,
+    mode: Mode,
+    input: NewFeedback,
+  ): { args: string[]; item: FeedbackItem } {
+    const item = materialize(projectId, randomUUID(), input, this.now());
+    const ext = item.externalId;
+    return {
+      item,
+      args: [
+        keys.feedback(projectId, item.id),
+        keys.feedbackCreated(projectId),
+        keys.feedbackSource(projectId, item.source),
+        keys.feedbackUnclustered(projectId),
+        ext === undefined
+          ? keys.feedbackExternal(projectId, item.source, '')
+          : keys.feedbackExternal(projectId, item.source, ext),
+        keys.feedbackSourcesKnown(projectId),
+        mode,
+        item.id,
+        keys.feedbackPrefix(projectId),
+        String(Date.parse(item.createdAt)),
+        ext === undefined ? '0' : '1',
+        ...encodeFeedback(item),
+      ],
+    };
+  }
+
+  async add(projectId: string, input: NewFeedback): Promise<{ item: FeedbackItem; outcome: AddOutcome }> {
+    const { args, item } = this.scriptArgs(projectId, 'add', input);
+    const [outcome, , , existing] = await this.redis.fixloopAddFeedback(...args);
+    if (outcome === 'created') return { item, outcome };
+    return { item: this.requireDecoded(existing), outcome: 'duplicate' };
+  }
+
+  async addMany(
+    projectId: string,
+    inputs: NewFeedback[],
+  ): Promise<Array<{ id: string; outcome: AddOutcome }>> {
+    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (const input of inputs)
+      pipeline.fixloopAddFeedback(...this.scriptArgs(projectId, 'add-id', input).args);
+    const replies = await pipeline.exec();
+    return (replies ?? []).map(([err, reply]) => {
+      if (err) throw err;
+      const [outcome, id] = reply as [string, string];
+      return { id, outcome: outcome === 'created' ? 'created' : 'duplicate' };
+    });
+  }
+
+  async upsert(
+    projectId: string,
+    input: NewFeedback & { externalId: string },
+  ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome }> {
+    const { args, item } = this.scriptArgs(projectId, 'upsert', input);
+    const [outcome, , , existing] = await this.redis.fixloopAddFeedback(...args);
+    if (outcome === 'created') return { item, outcome };
+    return { item: this.requireDecoded(existing), outcome: outcome === 'updated' ? 'updated' : 'unchanged' };
+  }
+
+  async upsertMany(
+    projectId: string,
+    inputs: Array<NewFeedback & { externalId: string }>,
+  ): Promise<
+    Array<{ id: string; outcome: UpsertOutcome; status: FeedbackStatus; previousStatus?: FeedbackStatus }>
+  > {
+    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (const input of inputs)
+      pipeline.fixloopAddFeedback(...this.scriptArgs(projectId, 'upsert', input).args);
+    const replies = await pipeline.exec();
+    return (replies ?? []).map(([err, reply], i) => {
+      if (err) throw err;
+      const [outcome, id, prev, fields] = reply as [string, string, string, string[]];
+      if (outcome === 'created') return { id, outcome: 'created', status: (inputs[i] as NewFeedback).status };
+      const item = this.requireDecoded(fields);
+      return {
+        id,
+        outcome: outcome === 'updated' ? 'updated' : 'unchanged',
+        status: item.status,
+        previousStatus: prev === 'closed' ? 'closed' : 'open',
+      };
+    });
+  }
+
+  async get(projectId: string, id: string): Promise<FeedbackItem | null> {
+    return decodeFeedback(await this.redis.hgetall(keys.feedback(projectId, id)));
+  }
+
+  async findByExternalId(
+    projectId: string,
+    source: string,
+    externalId: string,
+  ): Promise<FeedbackItem | null> {
+    const id = await this.redis.get(keys.feedbackExternal(projectId, source, externalId));
+    return id === null ? null : this.get(projectId, id);
+  }
+
+  async update(projectId: string, id: string, patch: FeedbackPatch): Promise<FeedbackItem | null> {
+    const args: string[] = [keys.feedback(projectId, id), keys.feedbackUnclustered(projectId), id];
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      args.push(field, field === 'metadata' ? JSON.stringify(value) : String(value));
+    }
+    const fields = await this.redis.fixloopUpdateFeedback(...args);
+    return fields === null ? null : decodeFeedback(fields);
+  }
+
+  async delete(projectId: string, id: string): Promise<boolean> {
+    const removed = await this.redis.fixloopDeleteFeedback(
+      keys.feedback(projectId, id),
+      keys.feedbackCreated(projectId),
+      keys.feedbackUnclustered(projectId),
+      id,
+      keys.prefix(projectId),
+    );
+    return removed === 1;
+  }
+
+  /**
+   * Newest first. The cursor is the (score, id) of the last item returned; the next page starts
+   * right after it (found by rank, or by counting when it was deleted meanwhile), so a walk returns
+   * every item exactly once. Filters other than `source` are applied while scanning, a bounded
+   * number of batches per call.
+   */
+  async list(projectId: string, query: FeedbackListQuery): Promise<FeedbackPage> {
+    const index = query.source
+      ? keys.feedbackSource(projectId, query.source)
+      : keys.feedbackCreated(projectId);
+    let start = 0;
+    if (query.cursor !== undefined) {
+      const position = decodeCursor(query.cursor);
+      if (!position) {
+        throw new DomainError('validation_failed', 'cursor: not a cursor this server returned', {
+          issues: [{ path: 'cursor', message: 'invalid cursor' }],
+        });
+      }
+      start = await this.startAfter(index, position);
+    }
+    const filtered = query.clustered !== undefined || query.status !== undefined || query.q !== undefined;
+    const batch = filtered ? Math.max(SCAN_BATCH_MIN, query.limit * 2) : query.limit + 1;
+    const needle = query.q?.toLowerCase();
+    const items: FeedbackItem[] = [];
+    let last: Position | undefined;
+    for (let round = 0; round < (filtered ? SCAN_BATCHES_MAX : 1); round++) {
+      const flat = await this.redis.zrange(index, start, start + batch - 1, 'REV', 'WITHSCORES');
+      if (flat.length === 0) return { items };
+      const ids: string[] = [];
+      const scores: number[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        ids.push(flat[i] as string);
+        scores.push(Number(flat[i + 1]));
+      }
+      const hashes = await this.fetch(projectId, ids);
+      for (let i = 0; i < ids.length; i++) {
+        if (items.length === query.limit) return { items, nextCursor: encodeCursor(last as Position) };
+        last = { score: scores[i] as number, id: ids[i] as string };
+        const item = hashes[i];
+        if (item && matches(item, query, needle)) items.push(item);
+      }
+      start += ids.length;
+      if (ids.length < batch) return { items };
+    }
+    return last === undefined ? { items } : { items, nextCursor: encodeCursor(last) };
+  }
+
+  private async startAfter(index: string, p: Position): Promise<number> {
+    const rank = await this.redis.zrevrank(index, p.id);
+    if (rank !== null) return rank + 1;
+    const above = await this.redis.zcount(index, `(${p.score}`, '+inf');
+    const ties = await this.redis.zrangebyscore(index, p.score, p.score);
+    return above + ties.filter((id) => id > p.id).length;
+  }
+
+  private async fetch(projectId: string, ids: string[]): Promise<Array<FeedbackItem | null>> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.feedback(projectId, id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, h]) => (err ? null : decodeFeedback(h as Record<string, string>)));
+  }
+
+  async getUnclustered(projectId: string, limit = 10_000): Promise<FeedbackItem[]> {
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.sscan(
+        keys.feedbackUnclustered(projectId),
+        cursor,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      ids.push(...batch);
+    } while (cursor !== '0' && ids.length < limit);
+    const items = await this.fetch(projectId, ids.slice(0, limit));
+    return items.filter((i): i is FeedbackItem => i !== null);
+  }
+
+  countUnclustered(projectId: string): Promise<number> {
+    return this.redis.scard(keys.feedbackUnclustered(projectId));
+  }
+
+  async removeFromUnclustered(projectId: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.srem(keys.feedbackUnclustered(projectId), ...ids);
+  }
+
+  async countBySource(projectId: string): Promise<Record<string, number>> {
+    const sources = (await this.redis.smembers(keys.feedbackSourcesKnown(projectId))).sort();
+    const pipeline = this.redis.pipeline();
+    for (const s of sources) pipeline.zcard(keys.feedbackSource(projectId, s));
+    const replies = (await pipeline.exec()) ?? [];
+    return Object.fromEntries(sources.map((s, i) => [s, Number(replies[i]?.[1] ?? 0)]));
+  }
+
+  private requireDecoded(fields: string[] | undefined): FeedbackItem {
+    const item = decodeFeedback(fields ?? []);
+    if (!item) throw new Error('stored report vanished during ingest');
+    return item;
+  }
+}
+
+function matches(item: FeedbackItem, q: FeedbackListQuery, needle: string | undefined): boolean {
+  if (q.status !== undefined && item.status !== q.status) return false;
+  if (q.clustered !== undefined && (item.clusterId !== undefined) !== q.clustered) return false;
+  if (needle !== undefined) {
+    return item.title.toLowerCase().includes(needle) || item.body.toLowerCase().includes(needle);
+  }
+  return true;
+}

@@ -1,0 +1,115 @@
+import { RepositorySettings, SECRET_NAMES, type SecretName } from '@fixloop/contracts';
+import type { GithubSyncSummary, ProjectRecord, ProjectStore } from '@fixloop/domain';
+import type { Redis } from 'ioredis';
+import { keys } from './keys.js';
+
+/** Projects, their settings, encrypted secrets and source configuration. */
+export class RedisProjectStore implements ProjectStore {
+  constructor(private readonly redis: Redis) {}
+
+  async create(p: { id: string; name: string; createdAt: string }): Promise<boolean> {
+    // HSETNX on the project hash is the reservation; the global index follows.
+    const reserved = await this.redis.hsetnx(keys.project(p.id), 'id', p.id);
+    if (reserved === 0) return false;
+    await this.redis.hset(keys.project(p.id), 'name', p.name, 'createdAt', p.createdAt);
+    await this.redis.sadd(keys.projectsAll(), p.id);
+    return true;
+  }
+
+  async get(id: string): Promise<ProjectRecord | null> {
+    const [[, h], [, secretNames]] = (await this.redis
+      .pipeline()
+      .hgetall(keys.project(id))
+      .hkeys(keys.secrets(id))
+      .exec()) as [[null, Record<string, string>], [null, string[]]];
+    return decodeProject(h, secretNames);
+  }
+
+  async list(): Promise<ProjectRecord[]> {
+    const ids = (await this.redis.smembers(keys.projectsAll())).sort();
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.project(id)).hkeys(keys.secrets(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const out: ProjectRecord[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const r = decodeProject(
+        replies[2 * i]?.[1] as Record<string, string>,
+        replies[2 * i + 1]?.[1] as string[],
+      );
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  async setRepository(id: string, repository: RepositorySettings): Promise<void> {
+    await this.redis.hset(keys.project(id), 'repository', JSON.stringify(repository));
+  }
+
+  async getSecrets(id: string): Promise<Partial<Record<SecretName, string>>> {
+    const h = await this.redis.hgetall(keys.secrets(id));
+    const out: Partial<Record<SecretName, string>> = {};
+    for (const name of SECRET_NAMES) if (h[name] !== undefined) out[name] = h[name];
+    return out;
+  }
+
+  async setSecrets(
+    id: string,
+    set: Partial<Record<SecretName, string>>,
+    remove: SecretName[],
+  ): Promise<void> {
+    const tx = this.redis.multi();
+    const entries = Object.entries(set).flat();
+    if (entries.length > 0) tx.hset(keys.secrets(id), ...entries);
+    if (remove.length > 0) tx.hdel(keys.secrets(id), ...remove);
+    await tx.exec();
+  }
+
+  getSubreddits(id: string): Promise<string[]> {
+    return this.redis.lrange(keys.redditSubreddits(id), 0, -1);
+  }
+
+  async setSubreddits(id: string, subreddits: string[]): Promise<void> {
+    const tx = this.redis.multi().del(keys.redditSubreddits(id));
+    if (subreddits.length > 0) tx.rpush(keys.redditSubreddits(id), ...subreddits);
+    await tx.exec();
+  }
+
+  getGithubCursor(id: string, owner: string, repo: string): Promise<string | null> {
+    return this.redis.get(keys.githubCursor(id, owner, repo));
+  }
+
+  async setGithubCursor(id: string, owner: string, repo: string, since: string): Promise<void> {
+    await this.redis.set(keys.githubCursor(id, owner, repo), since);
+  }
+
+  async recordGithubSync(id: string, owner: string, repo: string, summary: GithubSyncSummary): Promise<void> {
+    await this.redis.hset(keys.githubRepos(id), `${owner}/${repo}`.toLowerCase(), JSON.stringify(summary));
+  }
+
+  async listGithubSyncs(id: string): Promise<GithubSyncSummary[]> {
+    const h = await this.redis.hgetall(keys.githubRepos(id));
+    return Object.keys(h)
+      .sort()
+      .map((k) => JSON.parse(h[k] as string) as GithubSyncSummary);
+  }
+}
+
+function decodeProject(
+  h: Record<string, string> | undefined,
+  secretNames: string[] | undefined,
+): ProjectRecord | null {
+  if (!h || h.id === undefined || h.name === undefined) return null;
+  const record: ProjectRecord = {
+    id: h.id,
+    name: h.name,
+    createdAt: h.createdAt ?? '',
+    secretNames: (secretNames ?? []).filter((n): n is SecretName =>
+      (SECRET_NAMES as readonly string[]).includes(n),
+    ),
+  };
+  if (h.repository) {
+    const parsed = RepositorySettings.safeParse(JSON.parse(h.repository));
+    if (parsed.success) record.repository = parsed.data;
+  }
+  return record;
+}

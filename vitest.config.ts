@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    globalSetup: ['./test-support/redis-global-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    coverage: {
+      provider: 'v8',
+      reporter: ['text-summary', 'text'],
+      include: [
+        'packages/store/src/**/*.ts',
+        'packages/domain/src/feedback/**/*.ts',
+        'packages/domain/src/sources/**/*.ts',
+        'apps/server/src/http/**/*.ts',
+      ],
+      exclude: ['**/*.test.ts'],
+      thresholds: { lines: 80 },
+    },
+  },
+});
