@@ -9,7 +9,7 @@ import type {
   SubredditDeps,
 } from '@fixloop/domain';
 import { RedisApiKeyStore, RedisFeedbackStore, RedisProjectStore } from '@fixloop/store';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
 import { createRedis } from './infra/redis.js';
 
@@ -42,10 +42,12 @@ export interface ContainerParts {
   tracker: IssueTracker;
   /** Extra resources closed with the container (queues, workers). */
   onClose?: Array<() => Promise<void>>;
+  /** Options for the container's Redis connection (e.g. `lazyConnect` for tools that never query). */
+  redisOptions?: RedisOptions;
 }
 
 export function createContainer(parts: ContainerParts): Container {
-  const redis = createRedis(parts.redisUrl);
+  const redis = createRedis(parts.redisUrl, parts.redisOptions);
   const now = () => new Date();
   const feedback = new RedisFeedbackStore(redis, now);
   const projects = new RedisProjectStore(redis);

@@ -14,6 +14,8 @@ import { decodeCursor, encodeCursor, type Position } from './feedback-cursor.js'
 import { keys } from './keys.js';
 import { defineScripts, type ScriptCommands, type ScriptPipeline } from './scripts.js';
 
+/** Reports per bulk script call: large enough to amortize, small enough not to stall Redis. */
+const ADD_MANY_CHUNK = 500;
 const SCAN_BATCH_MIN = 100;
 const SCAN_BATCHES_MAX = 20;
 
@@ -65,19 +67,35 @@ export class RedisFeedbackStore implements FeedbackStore {
     return { item: this.requireDecoded(existing), outcome: 'duplicate' };
   }
 
-  async addMany(
-    projectId: string,
-    inputs: NewFeedback[],
-  ): Promise<Array<{ id: string; outcome: AddOutcome }>> {
-    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
-    for (const input of inputs)
-      pipeline.fixloopAddFeedback(...this.scriptArgs(projectId, 'add-id', input).args);
-    const replies = await pipeline.exec();
-    return (replies ?? []).map(([err, reply]) => {
-      if (err) throw err;
-      const [outcome, id] = reply as [string, string];
-      return { id, outcome: outcome === 'created' ? 'created' : 'duplicate' };
-    });
+  async addMany(projectId: string, inputs: NewFeedback[]): Promise<Array<{ id: string; outcome: AddOutcome }>> {
+    const out: Array<{ id: string; outcome: AddOutcome }> = [];
+    const now = this.now();
+    for (let start = 0; start < inputs.length; start += ADD_MANY_CHUNK) {
+      const args = [
+        keys.feedbackCreated(projectId),
+        keys.feedbackUnclustered(projectId),
+        keys.feedbackSourcesKnown(projectId),
+        keys.prefix(projectId),
+      ];
+      for (const input of inputs.slice(start, start + ADD_MANY_CHUNK)) {
+        const item = materialize(projectId, randomUUID(), input, now);
+        const fields = encodeFeedback(item);
+        args.push(
+          item.id,
+          String(Date.parse(item.createdAt)),
+          item.source,
+          item.externalId ?? '',
+          item.status,
+          String(fields.length / 2),
+          ...fields,
+        );
+      }
+      const reply = await this.redis.fixloopAddFeedbackMany(...args);
+      for (let i = 0; i < reply.length; i += 2) {
+        out.push({ outcome: reply[i] === 'created' ? 'created' : 'duplicate', id: reply[i + 1] as string });
+      }
+    }
+    return out;
   }
 
   async upsert(

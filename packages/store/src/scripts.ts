@@ -51,6 +51,46 @@ return {'created', id, '', {}}
 `;
 
 /**
+ * The bulk form of ADD_FEEDBACK (mode `add-id`): many reports of one project in one call, which
+ * saves Redis the per-command overhead of a pipeline of single calls. Sibling keys are derived from
+ * the project prefix (one hash slot). KEYS: created, unclustered, sources-known.
+ * ARGV: prefix, then per report: id, score, source, externalId ('' for none), status, field count,
+ * field, value, ... Returns {outcome, id, outcome, id, ...}.
+ */
+const ADD_FEEDBACK_MANY = `
+local prefix = ARGV[1]
+local out = {}
+local i = 2
+while i <= #ARGV do
+  local id, score, source, ext, status = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local first = i + 6
+  local last = first + tonumber(ARGV[i + 5]) * 2 - 1
+  i = last + 1
+  local existing = false
+  local extKey = nil
+  if ext ~= '' then
+    extKey = prefix .. 'feedback:external:' .. source .. ':' .. ext
+    existing = redis.call('GET', extKey)
+    if existing and redis.call('EXISTS', prefix .. 'feedback:' .. existing) == 0 then existing = false end
+  end
+  if existing then
+    out[#out + 1] = 'duplicate'
+    out[#out + 1] = existing
+  else
+    redis.call('HSET', prefix .. 'feedback:' .. id, unpack(ARGV, first, last))
+    redis.call('ZADD', KEYS[1], score, id)
+    redis.call('ZADD', prefix .. 'feedback:source:' .. source, score, id)
+    redis.call('SADD', KEYS[3], source)
+    if status ~= 'closed' then redis.call('SADD', KEYS[2], id) end
+    if extKey then redis.call('SET', extKey, id) end
+    out[#out + 1] = 'created'
+    out[#out + 1] = id
+  end
+end
+return out
+`;
+
+/**
  * Applies a patch to a report atomically and keeps the unclustered set in step: closed → out;
  * a text change or a re-open of an open report → in.
  * KEYS: hash, unclustered. ARGV: id, field, value, ... Returns the new fields, or nil when absent.
@@ -101,6 +141,7 @@ return 1
 /** Typed access to the scripts defined on a connection. */
 export interface ScriptCommands {
   fixloopAddFeedback(...args: string[]): Promise<[string, string, string, string[]]>;
+  fixloopAddFeedbackMany(...args: string[]): Promise<string[]>;
   fixloopUpdateFeedback(...args: string[]): Promise<string[] | null>;
   fixloopDeleteFeedback(...args: string[]): Promise<number>;
 }
@@ -116,6 +157,7 @@ export function defineScripts(redis: Redis): Redis & ScriptCommands {
   const r = redis as Redis & Partial<ScriptCommands>;
   if (!r.fixloopAddFeedback) {
     redis.defineCommand('fixloopAddFeedback', { numberOfKeys: 6, lua: ADD_FEEDBACK });
+    redis.defineCommand('fixloopAddFeedbackMany', { numberOfKeys: 3, lua: ADD_FEEDBACK_MANY });
     redis.defineCommand('fixloopUpdateFeedback', { numberOfKeys: 2, lua: UPDATE_FEEDBACK });
     redis.defineCommand('fixloopDeleteFeedback', { numberOfKeys: 3, lua: DELETE_FEEDBACK });
   }

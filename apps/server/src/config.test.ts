@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.redisFsync).toBe('everysec');
+    expect(c.dataDir).toBe('./data');
+    expect(c.publicUrl).toBe('http://127.0.0.1:8000');
+    expect(c.backendUrl).toBe('http://127.0.0.1:8000');
+    expect(c.bodyLimit).toBe(1_048_576);
+    expect(c.importBodyLimit).toBe(52_428_800);
+    expect(c.github.apiUrl).toBe('https://api.github.com');
+    expect(c.reddit.baseUrl).toBe('https://www.reddit.com');
+    expect(c.reddit.pollIntervalS).toBe(300);
+    expect(c.reddit.subreddits).toEqual([]);
+  });
+
+  it('derives BACKEND_URL from PUBLIC_URL and parses lists', () => {
+    const c = loadConfig({ PUBLIC_URL: 'https://fixloop.example.com/', REDDIT_SUBREDDITS: 'rust, typescript node' });
+    expect(c.publicUrl).toBe('https://fixloop.example.com');
+    expect(c.backendUrl).toBe('https://fixloop.example.com');
+    expect(c.reddit.subreddits).toEqual(['rust', 'typescript', 'node']);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_FSYNC', 'never'],
+    ['BODY_LIMIT', '-1'],
+    ['GITHUB_API_URL', 'ftp://example.com'],
+    ['REDDIT_SUBREDDITS', 'ok,not-valid!'],
+    ['ADMIN_TOKEN', 'short'],
+    ['LOG_LEVEL', 'loud'],
+  ])('rejects a bad %s with a one-line message naming it', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', PORT: '' }).port).toBe(8000);
+  });
+});

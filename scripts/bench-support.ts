@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type RedisServerHandle, startRedisServer } from '../apps/server/src/infra/managed-redis.js';
+
+export function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => done(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+export interface BenchSystem {
+  base: string;
+  adminToken: string;
+  redis: RedisServerHandle;
+  redisUrl: string;
+  processes: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real system for a benchmark: a throwaway redis-server (AOF on, everysec, like the
+ * managed default) and Fixloop processes of the given roles, logging at info to a file.
+ */
+export async function startBenchSystem(
+  roles: string[] = ['all'],
+  env: Record<string, string> = {},
+): Promise<BenchSystem> {
+  const dir = mkdtempSync(join(tmpdir(), 'fixloop-bench-'));
+  const redis = await startRedisServer({
+    bin: 'redis-server',
+    dir: join(dir, 'redis'),
+    listen: { port: await freePort() },
+    appendOnly: true,
+    fsync: 'everysec',
+  });
+  const adminToken = `bench-admin-${Date.now()}-token`;
+  const processes: ChildProcess[] = [];
+  let base = '';
+  for (const role of roles) {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, '../apps/server/src/bin/serve.ts'), role],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          REDIS_URL: redis.url,
+          DATA_DIR: join(dir, `data-${processes.length}`),
+          ADMIN_TOKEN: adminToken,
+          SECRETS_KEY: 'bench-secrets-key-0123456789abcdef0123456789',
+          PORT: String(port),
+          LOG_LEVEL: 'info',
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    processes.push(child);
+    if (role !== 'worker' && base === '') base = `http://127.0.0.1:${port}`;
+    if (role !== 'worker') await waitReady(`http://127.0.0.1:${port}`, child);
+  }
+  return {
+    base,
+    adminToken,
+    redis,
+    redisUrl: redis.url,
+    processes,
+    async stop() {
+      await Promise.all(
+        processes.map(
+          (p) =>
+            new Promise<void>((done) => {
+              if (p.exitCode !== null) return done();
+              p.once('exit', () => done());
+              p.kill('SIGTERM');
+            }),
+        ),
+      );
+      await redis.stop();
+    },
+  };
+}
+
+async function waitReady(base: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('server exited during start-up');
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${base} did not become ready`);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+export async function api<T>(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
