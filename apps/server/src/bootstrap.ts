@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
 
@@ -46,6 +46,48 @@ function readSecretFile(path: string): string | undefined {
 }
 
 function writeSecretFile(path: string, value: string): void {
-  writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process sharing this data dir wrote it first; theirs is the one.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
   chmodSync(path, 0o600);
+}
+
+export class DataDirBusyError extends Error {
+  override readonly name = 'DataDirBusyError';
+}
+
+/**
+ * The managed Redis belongs to one process per data dir: a second one would adopt it and shut it
+ * down under the first on exit. Run more processes with one shared Redis (`REDIS_URL`) instead.
+ * Returns the release function.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const path = join(resolve(dataDir), 'fixloop.pid');
+  const holder = existsSync(path) ? Number(readFileSync(path, 'utf8').trim()) : Number.NaN;
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isFixloopProcess(holder)) {
+    throw new DataDirBusyError(
+      `another Fixloop process (pid ${holder}) runs the managed Redis of DATA_DIR=${dataDir}; ` +
+        'give each process its own DATA_DIR, or run a Redis and share it with REDIS_URL',
+    );
+  }
+  writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
+  return () => {
+    if (existsSync(path) && Number(readFileSync(path, 'utf8').trim()) === process.pid)
+      rmSync(path, { force: true });
+  };
+}
+
+function isFixloopProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A pid left by a killed process may since belong to something else.
+  const cmdline = `/proc/${pid}/cmdline`;
+  return existsSync(cmdline) ? readFileSync(cmdline, 'utf8').includes('serve') : true;
 }

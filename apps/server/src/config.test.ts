@@ -20,7 +20,10 @@ describe('loadConfig', () => {
   });
 
   it('derives BACKEND_URL from PUBLIC_URL and parses lists', () => {
-    const c = loadConfig({ PUBLIC_URL: 'https://fixloop.example.com/', REDDIT_SUBREDDITS: 'rust, typescript node' });
+    const c = loadConfig({
+      PUBLIC_URL: 'https://fixloop.example.com/',
+      REDDIT_SUBREDDITS: 'rust, typescript node',
+    });
     expect(c.publicUrl).toBe('https://fixloop.example.com');
     expect(c.backendUrl).toBe('https://fixloop.example.com');
     expect(c.reddit.subreddits).toEqual(['rust', 'typescript', 'node']);

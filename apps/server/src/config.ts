@@ -43,7 +43,7 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - and braces (e.g. {bull} on Redis Cluster)')
     .default('bull'),
   TRUST_PROXY: bool.default(false),
 });

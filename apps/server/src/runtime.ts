@@ -4,7 +4,7 @@ import { ensureDefaultProject, installAdminKey } from '@fixloop/domain';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { resolveLocalSecrets } from './bootstrap.js';
+import { lockDataDir, resolveLocalSecrets } from './bootstrap.js';
 import type { Config } from './config.js';
 import { type Container, createContainer } from './container.js';
 import { buildApp } from './http/app.js';
@@ -41,7 +41,9 @@ export async function startRuntime(
   const secrets = resolveLocalSecrets(config);
   let managed: RedisServerHandle | undefined;
   let redisUrl = config.redisUrl;
+  let releaseDataDir = () => {};
   if (redisUrl === undefined) {
+    releaseDataDir = lockDataDir(config.dataDir);
     managed = await startRedisServer({
       bin: config.redisServerBin,
       dir: join(config.dataDir, 'redis'),
@@ -83,7 +85,9 @@ export async function startRuntime(
   });
 
   await ensureDefaultProject(container.projectDeps);
-  await installAdminKey(container.projectDeps, secrets.adminToken);
+  await installAdminKey(container.projectDeps, secrets.adminToken, {
+    exclusive: config.adminToken !== undefined,
+  });
 
   let app: FastifyInstance | undefined;
   if (role === 'all' || role === 'api') {
@@ -108,6 +112,7 @@ export async function startRuntime(
       if (app) await app.close();
       await container.close();
       if (managed) await managed.stop();
+      releaseDataDir();
     },
   };
 }

@@ -21,7 +21,12 @@ function freePort(): Promise<number> {
 
 /** The environment of a fresh machine: no REDIS_URL, nothing inherited that configures Fixloop. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
   return env;
 }
 
@@ -33,7 +38,10 @@ interface Started {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -61,6 +69,12 @@ async function waitReady(base: string, proc: Started, timeoutMs = 20_000): Promi
   throw new Error(`not ready: ${proc.stderr()}`);
 }
 
+async function waitForOutput(proc: Started, text: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!proc.stdout().includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return proc.stdout();
+}
+
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'fixloop-proc-'));
   dirs.push(d);
@@ -84,7 +98,7 @@ describe('the real process', () => {
     const token = readFileSync(tokenPath, 'utf8').trim();
     expect(statSync(tokenPath).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'secrets-key')).mode & 0o777).toBe(0o600);
-    expect(first.stdout()).toContain(token);
+    expect(await waitForOutput(first, token)).toContain(token);
     // The managed Redis listens on a Unix socket under DATA_DIR, with AOF on.
     expect(existsSync(join(dataDir, 'redis', 'redis.sock'))).toBe(true);
     expect(readFileSync(join(dataDir, 'redis', 'redis.url'), 'utf8')).toContain('unix://');
@@ -98,7 +112,7 @@ describe('the real process', () => {
     });
     expect(posted.status).toBe(201);
     const { id } = (await posted.json()) as { id: string };
-    expect(first.stdout()).toContain(id);
+    expect(await waitForOutput(first, id)).toContain(id);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -114,8 +128,30 @@ describe('the real process', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('refuses a second process on the same data dir (one managed Redis, one owner)', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const first = run(['all'], cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }));
+    await waitReady(`http://127.0.0.1:${port}`, first);
+    const second = run(['all'], cleanEnv({ DATA_DIR: dataDir, PORT: String(await freePort()) }));
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain('REDIS_URL');
+    // The first one is untouched: its Redis still answers.
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'fixloop.pid'))).toBe(false);
+  });
+
   it('explains how to install redis-server when the binary is missing, and exits non-zero', async () => {
-    const proc = run(['all'], cleanEnv({ DATA_DIR: tempDir(), PORT: String(await freePort()), REDIS_SERVER_BIN: 'fixloop-no-such-redis' }));
+    const proc = run(
+      ['all'],
+      cleanEnv({
+        DATA_DIR: tempDir(),
+        PORT: String(await freePort()),
+        REDIS_SERVER_BIN: 'fixloop-no-such-redis',
+      }),
+    );
     const code = await proc.exited;
     expect(code).not.toBe(0);
     expect(proc.stderr()).toContain('apt-get install redis-server');

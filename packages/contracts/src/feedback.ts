@@ -20,22 +20,44 @@ export const ExternalId = text(EXTERNAL_ID_MAX).min(1);
 export const Metadata = z.record(z.string(), z.unknown());
 export type Metadata = z.infer<typeof Metadata>;
 
+export const METADATA_MAX_DEPTH = 32;
+
+/** Whether a JSON value nests deeper than `max` levels (checked iteratively: no stack to overflow). */
+function nestsDeeperThan(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Metadata a client sends: bounded nesting, so storing it (JSON.stringify) cannot exhaust the stack. */
+export const MetadataInput = Metadata.refine(
+  (m) => !nestsDeeperThan(m, METADATA_MAX_DEPTH),
+  `nested more than ${METADATA_MAX_DEPTH} levels deep`,
+);
+
 /** One report, whatever its source: the single shape every ingest path normalizes to. */
-export const FeedbackItem = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  source: FeedbackSource,
-  externalId: z.string().optional(),
-  title: z.string(),
-  body: z.string(),
-  url: z.string().optional(),
-  author: z.string().optional(),
-  createdAt: Timestamp,
-  ingestedAt: Timestamp,
-  status: FeedbackStatus,
-  clusterId: z.string().optional(),
-  metadata: Metadata,
-});
+export const FeedbackItem = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    source: FeedbackSource,
+    externalId: z.string().optional(),
+    title: z.string(),
+    body: z.string(),
+    url: z.string().optional(),
+    author: z.string().optional(),
+    createdAt: Timestamp,
+    ingestedAt: Timestamp,
+    status: FeedbackStatus,
+    clusterId: z.string().optional(),
+    metadata: Metadata,
+  })
+  .meta({ id: 'FeedbackItem' });
 export type FeedbackItem = z.infer<typeof FeedbackItem>;
 
 /** A normalized report before the store gives it an id, a project and an ingestion time. */
@@ -72,7 +94,7 @@ export const FeedbackInput = z
     createdAt: TimestampInput.optional(),
     created_at: TimestampInput.optional(),
     status: FeedbackStatus.optional(),
-    metadata: Metadata.optional(),
+    metadata: MetadataInput.optional(),
   })
   .transform((v, ctx): NewFeedback => {
     const title = (v.title ?? '').trim();
@@ -106,7 +128,7 @@ export const FeedbackUpdate = z
   .object({
     title: text(TITLE_MAX * 4).optional(),
     body: text(BODY_MAX * 2).optional(),
-    metadata: Metadata.optional(),
+    metadata: MetadataInput.optional(),
     status: FeedbackStatus.optional(),
   })
   .refine(
@@ -130,7 +152,7 @@ export const FeedbackUpdate = z
 export type FeedbackUpdate = z.output<typeof FeedbackUpdate>;
 
 /** The answer of every single-item ingest route: the stored item and whether it already existed. */
-export const IngestResult = FeedbackItem.extend({ duplicate: z.boolean() });
+export const IngestResult = FeedbackItem.extend({ duplicate: z.boolean() }).meta({ id: 'IngestResult' });
 export type IngestResult = z.infer<typeof IngestResult>;
 
 export const ImportRowResult = z.object({
@@ -142,12 +164,14 @@ export const ImportRowResult = z.object({
 export type ImportRowResult = z.infer<typeof ImportRowResult>;
 
 /** `POST /feedback/import`: a per-row report. */
-export const ImportResult = z.object({
-  created: z.number().int(),
-  duplicates: z.number().int(),
-  rejected: z.number().int(),
-  results: z.array(ImportRowResult),
-});
+export const ImportResult = z
+  .object({
+    created: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(ImportRowResult),
+  })
+  .meta({ id: 'ImportResult' });
 export type ImportResult = z.infer<typeof ImportResult>;
 
 export const IMPORT_MAX_ITEMS = 10_000;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from './common.js';
-import { ExternalId, Metadata } from './feedback.js';
+import { ExternalId, MetadataInput } from './feedback.js';
 
 /** A subreddit name as Reddit allows it. */
 export const SubredditName = z
@@ -37,7 +37,7 @@ export const NormalizedRedditPost = z.object({
   author: z.string().max(256).optional(),
   created_at: z.iso.datetime({ offset: true }).optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
-  metadata: Metadata.optional(),
+  metadata: MetadataInput.optional(),
 });
 export type NormalizedRedditPost = z.infer<typeof NormalizedRedditPost>;
 

@@ -35,13 +35,15 @@ export const SecretsUpdate = z
   .strict();
 export type SecretsUpdate = z.infer<typeof SecretsUpdate>;
 
-export const Project = z.object({
-  id: ProjectId,
-  name: z.string(),
-  createdAt: Timestamp,
-  repository: RepositorySettings.optional(),
-  secrets: SecretsStatus,
-});
+export const Project = z
+  .object({
+    id: ProjectId,
+    name: z.string(),
+    createdAt: Timestamp,
+    repository: RepositorySettings.optional(),
+    secrets: SecretsStatus,
+  })
+  .meta({ id: 'Project' });
 export type Project = z.infer<typeof Project>;
 
 export const CreateProjectBody = z.object({

@@ -37,9 +37,12 @@ export interface FeedbackPage {
 /** Where reports live. Every multi-key write of one item is one atomic step. */
 export interface FeedbackStore {
   /** Stores a new report, or returns the existing one with the same `(source, externalId)`. */
-  add(projectId: string, item: NewFeedback): Promise<{ item: FeedbackItem; outcome: AddOutcome }>;
-  /** Many `add`s in one round trip; results in input order. */
-  addMany(projectId: string, items: NewFeedback[]): Promise<Array<{ id: string; outcome: AddOutcome }>>;
+  addFeedbackItem(projectId: string, item: NewFeedback): Promise<{ item: FeedbackItem; outcome: AddOutcome }>;
+  /** Many `addFeedbackItem`s in one round trip; results in input order. */
+  addFeedbackItems(
+    projectId: string,
+    items: NewFeedback[],
+  ): Promise<Array<{ id: string; outcome: AddOutcome }>>;
   /** Creates or refreshes the report with the same `(source, externalId)` (synced sources). */
   upsert(
     projectId: string,
@@ -60,7 +63,7 @@ export interface FeedbackStore {
   delete(projectId: string, id: string): Promise<boolean>;
   list(projectId: string, query: FeedbackListQuery): Promise<FeedbackPage>;
   /** Items waiting for clustering (at most `limit`). */
-  getUnclustered(projectId: string, limit?: number): Promise<FeedbackItem[]>;
+  getUnclusteredFeedback(projectId: string, limit?: number): Promise<FeedbackItem[]>;
   countUnclustered(projectId: string): Promise<number>;
   removeFromUnclustered(projectId: string, ids: string[]): Promise<void>;
   countBySource(projectId: string): Promise<Record<string, number>>;
@@ -77,6 +80,8 @@ export interface ProjectRecord {
 export interface ProjectStore {
   /** Reserves `id`; false when a project with that id exists. */
   create(project: { id: string; name: string; createdAt: string }): Promise<boolean>;
+  /** Makes sure an existing project is in the global index. */
+  index(id: string): Promise<void>;
   get(id: string): Promise<ProjectRecord | null>;
   list(): Promise<ProjectRecord[]>;
   setRepository(id: string, repository: RepositorySettings): Promise<void>;
@@ -117,8 +122,8 @@ export interface ApiKeyStore {
   list(projectId: string): Promise<ApiKeyRecord[]>;
   delete(projectId: string, id: string): Promise<boolean>;
   touch(hash: string, projectId: string, id: string, at: string): Promise<void>;
-  /** Makes `hash` the one admin key, revoking an earlier one. */
-  setAdminKey(hash: string, createdAt: string): Promise<void>;
+  /** Registers an admin key; `exclusive` revokes every other admin key (rotation). */
+  installAdminKey(hash: string, createdAt: string, exclusive: boolean): Promise<void>;
 }
 
 /** Encrypts third-party secrets at rest. */

@@ -6,7 +6,7 @@
 export const keys = {
   projectsAll: () => 'projects:all',
   apiKey: (hash: string) => `apikey:${hash}`,
-  adminKey: () => 'apikey:admin',
+  adminKeys: () => 'apikey:admins',
   prefix: (pid: string) => `project:{${pid}}:`,
   project: (pid: string) => `project:{${pid}}`,
   secrets: (pid: string) => `project:{${pid}}:secrets`,

@@ -49,16 +49,23 @@ export class RedisApiKeyStore implements ApiKeyStore {
     );
   }
 
-  async setAdminKey(hash: string, createdAt: string): Promise<void> {
-    const previous = await this.redis.get(keys.adminKey());
-    if (previous === hash) return;
+  async installAdminKey(hash: string, createdAt: string, exclusive: boolean): Promise<void> {
+    const current = await this.redis.smembers(keys.adminKeys());
     const tx = this.redis.multi();
-    if (previous !== null) tx.del(keys.apiKey(previous));
-    tx.hset(
-      keys.apiKey(hash),
-      encode({ id: 'admin', projectId: 'default', name: 'admin', prefix: 'admin', createdAt, admin: true }),
-    );
-    tx.set(keys.adminKey(), hash);
+    if (exclusive) {
+      const others = current.filter((h) => h !== hash);
+      for (const h of others) tx.del(keys.apiKey(h));
+      if (others.length > 0) tx.srem(keys.adminKeys(), ...others);
+    }
+    tx.hsetnx(keys.apiKey(hash), 'createdAt', createdAt);
+    tx.hset(keys.apiKey(hash), {
+      id: 'admin',
+      projectId: 'default',
+      name: 'admin',
+      prefix: 'admin',
+      admin: '1',
+    });
+    tx.sadd(keys.adminKeys(), hash);
     await tx.exec();
   }
 }

@@ -60,14 +60,20 @@ export class RedisFeedbackStore implements FeedbackStore {
     };
   }
 
-  async add(projectId: string, input: NewFeedback): Promise<{ item: FeedbackItem; outcome: AddOutcome }> {
+  async addFeedbackItem(
+    projectId: string,
+    input: NewFeedback,
+  ): Promise<{ item: FeedbackItem; outcome: AddOutcome }> {
     const { args, item } = this.scriptArgs(projectId, 'add', input);
     const [outcome, , , existing] = await this.redis.fixloopAddFeedback(...args);
     if (outcome === 'created') return { item, outcome };
     return { item: this.requireDecoded(existing), outcome: 'duplicate' };
   }
 
-  async addMany(projectId: string, inputs: NewFeedback[]): Promise<Array<{ id: string; outcome: AddOutcome }>> {
+  async addFeedbackItems(
+    projectId: string,
+    inputs: NewFeedback[],
+  ): Promise<Array<{ id: string; outcome: AddOutcome }>> {
     const out: Array<{ id: string; outcome: AddOutcome }> = [];
     const now = this.now();
     for (let start = 0; start < inputs.length; start += ADD_MANY_CHUNK) {
@@ -133,6 +139,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   async get(projectId: string, id: string): Promise<FeedbackItem | null> {
+    if (namesAnIndex(id)) return null;
     return decodeFeedback(await this.redis.hgetall(keys.feedback(projectId, id)));
   }
 
@@ -146,6 +153,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   async update(projectId: string, id: string, patch: FeedbackPatch): Promise<FeedbackItem | null> {
+    if (namesAnIndex(id)) return null;
     const args: string[] = [keys.feedback(projectId, id), keys.feedbackUnclustered(projectId), id];
     for (const [field, value] of Object.entries(patch)) {
       if (value === undefined) continue;
@@ -156,6 +164,7 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   async delete(projectId: string, id: string): Promise<boolean> {
+    if (namesAnIndex(id)) return false;
     const removed = await this.redis.fixloopDeleteFeedback(
       keys.feedback(projectId, id),
       keys.feedbackCreated(projectId),
@@ -228,7 +237,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     return replies.map(([err, h]) => (err ? null : decodeFeedback(h as Record<string, string>)));
   }
 
-  async getUnclustered(projectId: string, limit = 10_000): Promise<FeedbackItem[]> {
+  async getUnclusteredFeedback(projectId: string, limit = 10_000): Promise<FeedbackItem[]> {
     const ids: string[] = [];
     let cursor = '0';
     do {
@@ -266,6 +275,17 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (!item) throw new Error('stored report vanished during ingest');
     return item;
   }
+}
+
+/** Ids that would address one of the project's feedback index keys instead of an item's hash. */
+function namesAnIndex(id: string): boolean {
+  return (
+    id === 'created' ||
+    id === 'unclustered' ||
+    id === 'sources' ||
+    id.startsWith('source:') ||
+    id.startsWith('external:')
+  );
 }
 
 function matches(item: FeedbackItem, q: FeedbackListQuery, needle: string | undefined): boolean {

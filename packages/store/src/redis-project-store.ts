@@ -3,17 +3,27 @@ import type { GithubSyncSummary, ProjectRecord, ProjectStore } from '@fixloop/do
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
 
+const CREATE_PROJECT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'name', ARGV[2], 'createdAt', ARGV[3])
+return 1
+`;
+
 /** Projects, their settings, encrypted secrets and source configuration. */
 export class RedisProjectStore implements ProjectStore {
   constructor(private readonly redis: Redis) {}
 
   async create(p: { id: string; name: string; createdAt: string }): Promise<boolean> {
-    // HSETNX on the project hash is the reservation; the global index follows.
-    const reserved = await this.redis.hsetnx(keys.project(p.id), 'id', p.id);
-    if (reserved === 0) return false;
-    await this.redis.hset(keys.project(p.id), 'name', p.name, 'createdAt', p.createdAt);
-    await this.redis.sadd(keys.projectsAll(), p.id);
-    return true;
+    // The project hash is written whole in one step or not at all; the global index (another
+    // hash slot) follows, and is re-added on every start for `default`.
+    const created =
+      (await this.redis.eval(CREATE_PROJECT, 1, keys.project(p.id), p.id, p.name, p.createdAt)) === 1;
+    if (created) await this.redis.sadd(keys.projectsAll(), p.id);
+    return created;
+  }
+
+  async index(id: string): Promise<void> {
+    await this.redis.sadd(keys.projectsAll(), id);
   }
 
   async get(id: string): Promise<ProjectRecord | null> {

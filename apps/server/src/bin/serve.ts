@@ -1,3 +1,4 @@
+import { DataDirBusyError } from '../bootstrap.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { RedisBinaryMissingError } from '../infra/managed-redis.js';
 import { createLogger } from '../logger.js';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   try {
     runtime = await startRuntime(config, log, role);
   } catch (err) {
-    if (err instanceof RedisBinaryMissingError) {
+    if (err instanceof RedisBinaryMissingError || err instanceof DataDirBusyError) {
       console.error(`fixloop: ${err.message}`);
       process.exit(1);
     }

@@ -34,6 +34,10 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 300 },
+    // Router errors (a malformed URL, an overlong parameter) get the same envelope and request id
+    // as the rest; they are answered before any hook runs.
+    frameworkErrors: (err, request, reply) =>
+      handleError(err, request, reply.header('x-request-id', request.id)),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

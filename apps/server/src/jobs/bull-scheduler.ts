@@ -21,8 +21,9 @@ export class BullScheduler implements Scheduler {
       { projectId },
       {
         jobId: jobIds.redditPollNow(projectId),
+        // Removed either way, so the fixed id only dedupes a poll that is still waiting.
         removeOnComplete: true,
-        removeOnFail: 100,
+        removeOnFail: true,
       },
     );
   }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,9 @@ export interface TestContext {
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const tag = randomBytes(4).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'fixloop-test-'));
-  const adminToken = `test-admin-${randomUUID()}`;
+  // One admin key per run: the server keeps a single admin key, so a context with a different one
+  // would revoke the key of every other context (and test file) on the same Redis.
+  const adminToken = `test-admin-${createHash('sha256').update(inject('redisUrl')).digest('hex').slice(0, 32)}`;
   const config = loadConfig({
     REDIS_URL: inject('redisUrl'),
     DATA_DIR: dataDir,

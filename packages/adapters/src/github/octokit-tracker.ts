@@ -118,13 +118,27 @@ function toDomainError(err: unknown, repo: string): Error {
       false,
       401,
     );
-  if (status === 403 || status === 429)
+  // Rate limits were already waited out by the throttling plugin; what is left is final for now.
+  if (status === 429)
+    return new UpstreamError('github', 'GitHub is rate limiting this token (429)', true, status);
+  if (status === 403) {
+    const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response
+      ?.headers;
+    if (headers?.['x-ratelimit-remaining'] === '0' || headers?.['retry-after'] !== undefined) {
+      return new UpstreamError(
+        'github',
+        'GitHub rate limit reached (403); try again after the reset',
+        true,
+        status,
+      );
+    }
     return new UpstreamError(
       'github',
-      `GitHub refused the request (${status}): rate limited or not permitted`,
-      true,
+      'GitHub refused the request (403): the token lacks access',
+      false,
       status,
     );
+  }
   if (status !== undefined)
     return new UpstreamError('github', `GitHub answered ${status}`, status >= 500, status);
   return new UpstreamError('github', 'GitHub could not be reached', true);

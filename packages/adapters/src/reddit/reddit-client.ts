@@ -101,10 +101,12 @@ export class RedditClient implements RedditFeed {
     const maxRetries = this.opts.maxRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
+      // Outside the try: a failed token request is its own error, not an unreachable Reddit.
+      const requestHeaders = await headers();
       try {
         res = await fetch(url, {
           method: body === undefined ? 'GET' : 'POST',
-          headers: await headers(),
+          headers: requestHeaders,
           body,
           signal: AbortSignal.timeout(30_000),
         });

@@ -27,7 +27,7 @@ export async function ingestFeedback(
   projectId: string,
   input: NewFeedback,
 ): Promise<IngestOutcome> {
-  const { item, outcome } = await deps.feedback.add(projectId, input);
+  const { item, outcome } = await deps.feedback.addFeedbackItem(projectId, input);
   if (outcome === 'created') {
     deps.log.info({ feedbackId: item.id, source: item.source, projectId }, 'feedback ingested');
     if (item.status === 'open') await deps.onUnclustered?.(projectId);
@@ -68,7 +68,7 @@ export async function importFeedback(
       validIndex.push(index);
     }
   });
-  const stored = valid.length > 0 ? await deps.feedback.addMany(projectId, valid) : [];
+  const stored = valid.length > 0 ? await deps.feedback.addFeedbackItems(projectId, valid) : [];
   const results: ImportRowResult[] = rows.map((row, index) =>
     row.ok ? { index, status: 'created' } : { index, status: 'rejected', error: row.error },
   );

@@ -53,7 +53,15 @@ export async function revokeApiKey(deps: ApiKeyDeps, projectId: string, id: stri
   if (!(await deps.apiKeys.delete(projectId, id))) throw notFound('api key', id);
 }
 
-/** Registers the operator's admin key (by hash only), replacing any earlier one. */
-export async function installAdminKey(deps: ApiKeyDeps, adminKey: string): Promise<void> {
-  await deps.apiKeys.setAdminKey(hashApiKey(adminKey), deps.now().toISOString());
+/**
+ * Registers the operator's admin key (by hash only). A key the operator set explicitly
+ * (`ADMIN_TOKEN`) is exclusive: it revokes earlier admin keys. A generated one is added beside
+ * others, so processes with their own data dirs on one Redis never lock each other out.
+ */
+export async function installAdminKey(
+  deps: ApiKeyDeps,
+  adminKey: string,
+  opts: { exclusive: boolean },
+): Promise<void> {
+  await deps.apiKeys.installAdminKey(hashApiKey(adminKey), deps.now().toISOString(), opts.exclusive);
 }

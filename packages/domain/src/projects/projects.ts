@@ -35,6 +35,7 @@ export function toProject(r: ProjectRecord): Project {
 export function slugify(name: string): string {
   const slug = name
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
@@ -49,6 +50,7 @@ export async function ensureDefaultProject(deps: ProjectDeps): Promise<void> {
     name: 'Default',
     createdAt: deps.now().toISOString(),
   });
+  await deps.projects.index(DEFAULT_PROJECT_ID);
 }
 
 /** Creates a project with a unique slug id and its first API key (shown once). */

@@ -1,6 +1,6 @@
 import type { GithubIssuePayload, NewFeedback } from '@fixloop/contracts';
 import type { TrackerIssue } from '../ports.js';
-import { boundBody, boundTitle } from './text.js';
+import { boundBody, boundTitle, toIso } from './text.js';
 
 /** `owner/repo#number`: the external id of a GitHub issue. */
 export function githubExternalId(owner: string, repo: string, number: number): string {
@@ -21,7 +21,7 @@ export function normalizeGithubIssue(
     body: boundBody(issue.body),
     url: issue.htmlUrl,
     author: issue.author,
-    createdAt: issue.createdAt,
+    createdAt: toIso(issue.createdAt),
     status: issue.state,
     metadata: {
       repository: `${owner}/${repo}`,

@@ -120,7 +120,7 @@ export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZ
           summary: 'GitHub webhook: `issues` events are stored, `ping` answers 200',
           params: paramsOf(scoped, {}),
           body: z.unknown(),
-          response: { ...Ingested, 202: WebhookAck, ...errors },
+          response: { ...Ingested, 200: z.union([IngestResult, WebhookAck]), 202: WebhookAck, ...errors },
         },
       },
       async (request, reply) => {
@@ -144,6 +144,8 @@ export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZ
           repository.name,
           trackerIssueFromPayload(issue),
         );
+        // A deleted issue is kept as a closed report: its text remains evidence.
+        if (parsed.data.action === 'deleted') item.status = 'closed';
         const { item: stored, outcome } = await upsertFeedback(deps, request.projectId, item);
         return reply
           .status(outcome === 'created' ? 201 : 200)

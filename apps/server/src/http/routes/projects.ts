@@ -90,7 +90,7 @@ export function projectRoutes(c: Container): FastifyPluginAsyncZod {
         schema: {
           tags,
           params: Pid,
-          body: CreateApiKeyBody.optional(),
+          body: CreateApiKeyBody.nullish(),
           response: { 201: CreatedApiKey, ...errors },
         },
       },

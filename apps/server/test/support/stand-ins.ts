@@ -1,0 +1,240 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as a stand-in received it. */
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** What a stand-in answers; a non-string body is sent as JSON. */
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type Route = (req: RecordedRequest, base: string) => Reply | Promise<Reply>;
+
+/** A local HTTP server playing a third-party service: records every request, answers by route. */
+export interface StandIn {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Answers the next requests with these replies, in order, before the route takes over again. */
+  enqueue(...replies: Reply[]): void;
+  close(): Promise<void>;
+}
+
+const notFound: Route = () => ({ status: 404, body: { message: 'Not Found' } });
+
+/** Starts a stand-in on a free port of 127.0.0.1. */
+export async function startStandIn(route: Route = notFound): Promise<StandIn> {
+  const requests: RecordedRequest[] = [];
+  const queued: Reply[] = [];
+  let base = '';
+  const answer = async (req: RecordedRequest): Promise<Reply> => {
+    try {
+      return queued.shift() ?? (await route(req, base));
+    } catch (err) {
+      return { status: 500, body: { message: String(err) } };
+    }
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', base);
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(recorded);
+      void answer(recorded).then((reply) => {
+        const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+        res.end(text);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    requests,
+    enqueue: (...replies) => queued.push(...replies),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** A route that forwards to another server (set later with `target`), recording what passed. */
+export function forwardTo(target: () => string, answered: Array<{ path: string; status: number }>): Route {
+  return async (req) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
+    }
+    const qs = req.query.toString();
+    const res = await fetch(`${target()}${req.path}${qs ? `?${qs}` : ''}`, {
+      method: req.method,
+      headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+    });
+    answered.push({ path: req.path, status: res.status });
+    return { status: res.status, body: await res.text() };
+  };
+}
+
+// --- GitHub REST API ------------------------------------------------------------------------------
+
+/** A GitHub issue as `GET /repos/{owner}/{repo}/issues` lists it. */
+export interface GithubIssue {
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  html_url: string;
+  user: { login: string; id: number; type: string };
+  created_at: string;
+  updated_at: string;
+  labels: Array<{ id: number; name: string; color: string }>;
+  comments: number;
+  pull_request?: { url: string; html_url: string };
+  [extra: string]: unknown;
+}
+
+export function githubIssue(
+  repo: string,
+  number: number,
+  updatedAt: string,
+  extra: Partial<GithubIssue> = {},
+): GithubIssue {
+  return {
+    id: 1_000_000 + number,
+    node_id: `I_kwDO${number}`,
+    number,
+    title: `Issue ${number}`,
+    body: `Body of issue ${number}`,
+    state: 'open',
+    html_url: `https://github.com/${repo}/issues/${number}`,
+    user: { login: 'octocat', id: 1, type: 'User' },
+    labels: [{ id: 208045946, name: 'bug', color: 'f29513' }],
+    comments: 0,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: updatedAt,
+    closed_at: null,
+    author_association: 'NONE',
+    ...extra,
+  };
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/issues` as GitHub serves it: `since` keeps issues updated at or after
+ * it, oldest update first, `pageSize` per page with a `Link` header to the next and last pages.
+ * Unknown repositories answer 404 like GitHub does.
+ */
+export function githubIssuesApi(repos: Map<string, GithubIssue[]>, pageSize: number): Route {
+  return (req, base) => {
+    const m = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(req.path);
+    const issues = m ? repos.get(`${m[1]}/${m[2]}`) : undefined;
+    if (req.method !== 'GET' || !issues) {
+      return {
+        status: 404,
+        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      };
+    }
+    const since = req.query.get('since');
+    const matching = issues
+      .filter((i) => since === null || i.updated_at >= since)
+      .sort((a, b) => a.updated_at.localeCompare(b.updated_at));
+    const page = Number(req.query.get('page') ?? '1');
+    const last = Math.max(1, Math.ceil(matching.length / pageSize));
+    const headers: Record<string, string> = {};
+    if (page < last) {
+      const link = (p: number) => {
+        const q = new URLSearchParams(req.query);
+        q.set('page', String(p));
+        return `${base}${req.path}?${q}`;
+      };
+      headers.link = `<${link(page + 1)}>; rel="next", <${link(last)}>; rel="last"`;
+    }
+    return { headers, body: matching.slice((page - 1) * pageSize, page * pageSize) };
+  };
+}
+
+// --- Reddit -------------------------------------------------------------------------------------
+
+export interface RedditPostData {
+  id: string;
+  name: string;
+  title: string;
+  selftext: string;
+  author: string;
+  permalink: string;
+  url: string;
+  created_utc: number;
+  subreddit: string;
+  score: number;
+  num_comments: number;
+  [extra: string]: unknown;
+}
+
+export function redditPost(
+  subreddit: string,
+  id: string,
+  extra: Partial<RedditPostData> = {},
+): { kind: 't3'; data: RedditPostData } {
+  const permalink = `/r/${subreddit}/comments/${id}/post_${id}/`;
+  return {
+    kind: 't3',
+    data: {
+      id,
+      name: `t3_${id}`,
+      title: `Post ${id} in r/${subreddit}`,
+      selftext: `Text of post ${id}`,
+      author: 'some_redditor',
+      permalink,
+      url: `https://www.reddit.com${permalink}`,
+      created_utc: 1_767_225_600,
+      subreddit,
+      subreddit_name_prefixed: `r/${subreddit}`,
+      score: 3,
+      num_comments: 1,
+      over_18: false,
+      ...extra,
+    },
+  };
+}
+
+export function redditListing(children: unknown[]) {
+  return {
+    kind: 'Listing',
+    data: { after: null, dist: children.length, modhash: '', geo_filter: '', children, before: null },
+  };
+}
+
+/**
+ * Reddit's listings (`/r/{sub}/new.json` anonymously, `/r/{sub}/new` with OAuth) and its token
+ * endpoint. Subreddits not in `posts` answer 404.
+ */
+export function redditApi(posts: Map<string, unknown[]>, accessToken = 'reddit-access-token'): Route {
+  return (req) => {
+    if (req.method === 'POST' && req.path === '/api/v1/access_token') {
+      return { body: { access_token: accessToken, token_type: 'bearer', expires_in: 86_400, scope: '*' } };
+    }
+    const m = /^\/r\/([^/]+)\/new(\.json)?$/.exec(req.path);
+    const children = m ? posts.get(decodeURIComponent(m[1] as string)) : undefined;
+    if (req.method !== 'GET' || !children) return { status: 404, body: { message: 'Not Found', error: 404 } };
+    return { body: redditListing(children) };
+  };
+}
