@@ -9,12 +9,14 @@ import {
 } from '@fixloop/contracts';
 import {
   deleteFeedback,
+  type FeedbackDeps,
   getFeedback,
   importFeedback,
   ingestFeedback,
   listFeedback,
   updateFeedback,
 } from '@fixloop/domain';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
@@ -24,7 +26,8 @@ import { readImportRows } from './import-body.js';
 const FeedbackId = z.string().min(1).max(200);
 
 export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZod {
-  const deps = c.feedbackDeps;
+  // Verbs log through the request's logger, so every line carries the request id.
+  const deps = (request: FastifyRequest): FeedbackDeps => ({ ...c.feedbackDeps, log: request.log });
   const tags = ['feedback'];
   return async (app) => {
     app.post(
@@ -39,7 +42,7 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
         },
       },
       async (request, reply) => {
-        const { item, duplicate } = await ingestFeedback(deps, request.projectId, request.body);
+        const { item, duplicate } = await ingestFeedback(deps(request), request.projectId, request.body);
         return reply.status(duplicate ? 200 : 201).send({ ...item, duplicate });
       },
     );
@@ -55,7 +58,7 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
           response: { 200: pageOf(FeedbackItem), ...errors },
         },
       },
-      async (request) => listFeedback(deps, request.projectId, request.query),
+      async (request) => listFeedback(deps(request), request.projectId, request.query),
     );
 
     app.get(
@@ -67,7 +70,7 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
           response: { 200: FeedbackItem, ...errors },
         },
       },
-      async (request) => getFeedback(deps, request.projectId, request.params.id),
+      async (request) => getFeedback(deps(request), request.projectId, request.params.id),
     );
 
     app.put(
@@ -81,7 +84,7 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
           response: { 200: FeedbackItem, ...errors },
         },
       },
-      async (request) => updateFeedback(deps, request.projectId, request.params.id, request.body),
+      async (request) => updateFeedback(deps(request), request.projectId, request.params.id, request.body),
     );
 
     app.delete(
@@ -94,7 +97,7 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
         },
       },
       async (request, reply) => {
-        await deleteFeedback(deps, request.projectId, request.params.id);
+        await deleteFeedback(deps(request), request.projectId, request.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -119,7 +122,7 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
         },
         async (request) => {
           const rows = await readImportRows(request.body, c.config.importBodyLimit);
-          return importFeedback(deps, request.projectId, rows);
+          return importFeedback(deps(request), request.projectId, rows);
         },
       );
     });

@@ -12,6 +12,7 @@ import {
 } from '@fixloop/contracts';
 import {
   DomainError,
+  type FeedbackDeps,
   getSecret,
   getSubreddits,
   ingestFeedback,
@@ -24,6 +25,7 @@ import {
   trackerIssueFromPayload,
   upsertFeedback,
 } from '@fixloop/domain';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
@@ -34,7 +36,8 @@ const Ingested = { 200: IngestResult, 201: IngestResult };
 
 /** Source-specific ingest routes: each normalizes, then makes the same store call. */
 export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZod {
-  const deps = c.feedbackDeps;
+  // Verbs log through the request's logger, so every line carries the request id.
+  const deps = (request: FastifyRequest): FeedbackDeps => ({ ...c.feedbackDeps, log: request.log });
   return async (app) => {
     app.post(
       '/ingest/reddit',
@@ -50,7 +53,7 @@ export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZ
       },
       async (request, reply) => {
         const { item, duplicate } = await ingestFeedback(
-          deps,
+          deps(request),
           request.projectId,
           normalizeRedditPost(request.body),
         );
@@ -94,11 +97,11 @@ export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZ
           case 'ignore':
             return reply.status(202).send({ ok: true as const, ignored: action.reason });
           case 'add': {
-            const { item, duplicate } = await ingestFeedback(deps, request.projectId, action.item);
+            const { item, duplicate } = await ingestFeedback(deps(request), request.projectId, action.item);
             return reply.status(duplicate ? 200 : 201).send({ ...item, duplicate });
           }
           case 'upsert': {
-            const { item, outcome } = await upsertFeedback(deps, request.projectId, action.item);
+            const { item, outcome } = await upsertFeedback(deps(request), request.projectId, action.item);
             return reply
               .status(outcome === 'created' ? 201 : 200)
               .send({ ...item, duplicate: outcome !== 'created' });
@@ -146,7 +149,7 @@ export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZ
         );
         // A deleted issue is kept as a closed report: its text remains evidence.
         if (parsed.data.action === 'deleted') item.status = 'closed';
-        const { item: stored, outcome } = await upsertFeedback(deps, request.projectId, item);
+        const { item: stored, outcome } = await upsertFeedback(deps(request), request.projectId, item);
         return reply
           .status(outcome === 'created' ? 201 : 200)
           .send({ ...stored, duplicate: outcome !== 'created' });
