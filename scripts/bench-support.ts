@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RedisServerHandle, startRedisServer } from '../apps/server/src/infra/managed-redis.js';
+import { freePort } from '../test-support/free-port.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 export interface BenchSystem {
   base: string;

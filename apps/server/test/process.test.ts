@@ -1,23 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-support/free-port.js';
 
 const SERVE = resolve(import.meta.dirname, '../src/bin/serve.ts');
 const dirs: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** The environment of a fresh machine: no REDIS_URL, nothing inherited that configures Fixloop. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
