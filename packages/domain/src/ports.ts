@@ -175,3 +175,41 @@ export interface IngestSink {
   /** Posts one Reddit post to the project's `/ingest/reddit`; answers whether it was new. */
   postReddit(projectId: string, post: RawRedditPost): Promise<'created' | 'duplicate'>;
 }
+
+/** Turns texts into L2-normalized vectors: one provider, one model. */
+export interface Embedder {
+  /** `provider:model[:dimensions]`; part of every cache key. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** One vector per text, in order, each L2-normalized. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  close?(): Promise<void>;
+}
+
+/** Embeddings by `sha256(embedder id, text)`, stored as binary Float32: nothing is embedded twice. */
+export interface EmbeddingCache {
+  getMany(embedderId: string, texts: string[]): Promise<Array<Float32Array | null>>;
+  setMany(embedderId: string, entries: Array<[text: string, vector: Float32Array]>): Promise<void>;
+}
+
+/**
+ * The vector space clustering works in (an embedder, or the offline lexical + semantic hybrid).
+ * Thresholds belong to a representation: each has its own tuned default.
+ */
+export interface Representation {
+  /** Identifies the vector space; vectors of different ids are never compared. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** The similarity threshold chosen for this representation on the dev data. */
+  readonly defaultThreshold: number;
+  /** L2-normalized vectors for a project's texts; may learn per-project statistics as it goes. */
+  vectorize(projectId: string, texts: string[]): Promise<Float32Array[]>;
+  close?(): Promise<void>;
+}
+
+/** A language model that answers a prompt with text (JSON is asked for and validated by the caller). */
+export interface LlmClient {
+  /** `provider:model`. */
+  readonly id: string;
+  complete(prompt: { system: string; user: string; maxTokens?: number }): Promise<string>;
+}
