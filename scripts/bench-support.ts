@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { type RedisServerHandle, startRedisServer } from '../apps/server/src/infra/managed-redis.js';
 import { freePort } from '../test-support/free-port.js';
 
-
 export interface BenchSystem {
   base: string;
   adminToken: string;

@@ -34,6 +34,18 @@ async function main(): Promise<void> {
       syncRedditSchedule: unused('the scheduler'),
     },
     tracker: { listIssues: unused('the issue tracker') },
+    clustering: () => ({
+      representation: {
+        id: 'none',
+        dimensions: 0,
+        defaultThreshold: 0,
+        vectorize: unused('the representation'),
+      },
+      engine: { assign: unused('the clustering engine') },
+      summarizer: { summarize: unused('the summarizer') },
+      scheduler: { enqueueClustering: unused('the scheduler') },
+      textTerms: () => [],
+    }),
   });
   const app = await buildApp(container, { logger: log });
   try {

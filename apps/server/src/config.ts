@@ -40,6 +40,23 @@ export const EnvSchema = z.object({
   REDDIT_USER_AGENT: z.string().min(1).optional(),
   REDDIT_POLL_INTERVAL_S: z.coerce.number().int().min(10).max(86_400).default(300),
   SENTRY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  EMBEDDINGS_PROVIDER: z.enum(['local', 'gemini', 'openai']).default('local'),
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(8).max(8_192).optional(),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_BASE_URL: url.default('https://generativelanguage.googleapis.com'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url.default('https://api.openai.com/v1'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: url.default('https://api.anthropic.com'),
+  LLM_PROVIDER: z.enum(['offline', 'openai', 'gemini', 'anthropic']).default('offline'),
+  LLM_MODEL: z.string().min(1).optional(),
+  CLUSTERING_METHOD: z.enum(['agglomerative', 'centroid', 'vector_like']).default('agglomerative'),
+  CLUSTERING_SIM_THRESHOLD: z.coerce.number().gt(-1).lt(1).optional(),
+  CLUSTERING_MIN_CLUSTER_SIZE: z.coerce.number().int().min(1).max(1_000).default(2),
+  CLUSTERING_TRUNCATE_BODY_CHARS: z.coerce.number().int().min(0).max(100_000).default(1500),
+  CLUSTERING_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+  CLUSTERING_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(1_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   QUEUE_PREFIX: z
     .string()
@@ -75,6 +92,29 @@ export interface Config {
     pollIntervalS: number;
   };
   sentry: { webhookSecret: string | undefined };
+  embeddings: {
+    provider: 'local' | 'gemini' | 'openai';
+    model: string | undefined;
+    dimensions: number | undefined;
+    geminiApiKey: string | undefined;
+    geminiBaseUrl: string;
+    openaiApiKey: string | undefined;
+    openaiBaseUrl: string;
+  };
+  llm: {
+    provider: 'offline' | 'openai' | 'gemini' | 'anthropic';
+    model: string | undefined;
+    anthropicApiKey: string | undefined;
+    anthropicBaseUrl: string;
+  };
+  clustering: {
+    method: 'agglomerative' | 'centroid' | 'vector_like';
+    simThreshold: number | undefined;
+    minClusterSize: number;
+    truncateBodyChars: number;
+    debounceMs: number;
+    batchSize: number;
+  };
   shutdownTimeoutMs: number;
   queuePrefix: string;
   trustProxy: boolean;
@@ -94,6 +134,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'bad value'}`);
   }
   const e = parsed.data;
+  if (e.EMBEDDINGS_PROVIDER === 'gemini' && !e.GEMINI_API_KEY) {
+    throw new ConfigError('invalid GEMINI_API_KEY: required when EMBEDDINGS_PROVIDER=gemini');
+  }
+  if (e.LLM_PROVIDER === 'gemini' && !e.GEMINI_API_KEY) {
+    throw new ConfigError('invalid GEMINI_API_KEY: required when LLM_PROVIDER=gemini');
+  }
+  if (e.LLM_PROVIDER === 'anthropic' && !e.ANTHROPIC_API_KEY) {
+    throw new ConfigError('invalid ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
+  }
   const publicUrl = (
     e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
   ).replace(/\/$/, '');
@@ -126,6 +175,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollIntervalS: e.REDDIT_POLL_INTERVAL_S,
     },
     sentry: { webhookSecret: e.SENTRY_WEBHOOK_SECRET },
+    embeddings: {
+      provider: e.EMBEDDINGS_PROVIDER,
+      model: e.EMBEDDINGS_MODEL,
+      dimensions: e.EMBEDDINGS_DIMENSIONS,
+      geminiApiKey: e.GEMINI_API_KEY,
+      geminiBaseUrl: e.GEMINI_BASE_URL.replace(/\/$/, ''),
+      openaiApiKey: e.OPENAI_API_KEY,
+      openaiBaseUrl: e.OPENAI_BASE_URL.replace(/\/$/, ''),
+    },
+    llm: {
+      provider: e.LLM_PROVIDER,
+      model: e.LLM_MODEL,
+      anthropicApiKey: e.ANTHROPIC_API_KEY,
+      anthropicBaseUrl: e.ANTHROPIC_BASE_URL.replace(/\/$/, ''),
+    },
+    clustering: {
+      method: e.CLUSTERING_METHOD,
+      simThreshold: e.CLUSTERING_SIM_THRESHOLD,
+      minClusterSize: e.CLUSTERING_MIN_CLUSTER_SIZE,
+      truncateBodyChars: e.CLUSTERING_TRUNCATE_BODY_CHARS,
+      debounceMs: e.CLUSTERING_DEBOUNCE_MS,
+      batchSize: e.CLUSTERING_BATCH_SIZE,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     queuePrefix: e.QUEUE_PREFIX,
     trustProxy: e.TRUST_PROXY,

@@ -1,17 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import { AesGcmSecretBox, InternalTokens } from '@fixloop/adapters';
-import type {
-  FeedbackDeps,
-  GithubSyncDeps,
-  IssueTracker,
-  Logger,
-  ProjectDeps,
-  Scheduler,
-  SubredditDeps,
+import {
+  type ClusteringDeps,
+  type ClusteringEngine,
+  type ClusteringScheduler,
+  type ClusterSummarizer,
+  type FeedbackDeps,
+  type GithubSyncDeps,
+  type IssueTracker,
+  type Logger,
+  type ProjectDeps,
+  type Representation,
+  requestClustering,
+  type Scheduler,
+  type SubredditDeps,
 } from '@fixloop/domain';
-import { RedisApiKeyStore, RedisFeedbackStore, RedisProjectStore } from '@fixloop/store';
+import {
+  RedisApiKeyStore,
+  RedisClusterJobStore,
+  RedisClusterStore,
+  RedisFeedbackStore,
+  RedisProjectStore,
+} from '@fixloop/store';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
 import { createRedis } from './infra/redis.js';
+import { KeyedThrottle } from './infra/throttle.js';
+
+/** The clustering parts chosen from config (representation, engine, summarizer, queue). */
+export interface ClusteringParts {
+  representation: Representation;
+  engine: ClusteringEngine;
+  summarizer: ClusterSummarizer;
+  scheduler: ClusteringScheduler;
+  textTerms: (text: string) => string[];
+}
 
 /** Everything a process needs, built once from config at the composition root. */
 export interface Container {
@@ -23,6 +46,8 @@ export interface Container {
   feedback: RedisFeedbackStore;
   projects: RedisProjectStore;
   apiKeys: RedisApiKeyStore;
+  clusters: RedisClusterStore;
+  clusterJobs: RedisClusterJobStore;
   tokens: InternalTokens;
   scheduler: Scheduler;
   tracker: IssueTracker;
@@ -30,6 +55,7 @@ export interface Container {
   projectDeps: ProjectDeps;
   subredditDeps: SubredditDeps;
   githubDeps: GithubSyncDeps;
+  clusteringDeps: ClusteringDeps;
   close(): Promise<void>;
 }
 
@@ -40,20 +66,71 @@ export interface ContainerParts {
   log: Logger & { child(bindings: object): Logger };
   scheduler: Scheduler;
   tracker: IssueTracker;
+  /** Builds the clustering parts on the container's Redis connection. */
+  clustering: (redis: Redis) => ClusteringParts;
   /** Extra resources closed with the container (queues, workers). */
   onClose?: Array<() => Promise<void>>;
-  /** Options for the container's Redis connection (e.g. `lazyConnect` for tools that never query). */
+  /** Options for the container's Redis connections (e.g. `lazyConnect` for tools that never query). */
   redisOptions?: RedisOptions;
 }
 
+/** Ingest asks for a clustering run at most this often per project (and once after a burst). */
+const TRIGGER_EVERY_MS = 250;
+
 export function createContainer(parts: ContainerParts): Container {
   const redis = createRedis(parts.redisUrl, parts.redisOptions);
+  // Cluster transactions WATCH keys, so they get a connection of their own.
+  const tx = createRedis(parts.redisUrl, parts.redisOptions);
   const now = () => new Date();
   const feedback = new RedisFeedbackStore(redis, now);
   const projects = new RedisProjectStore(redis);
   const apiKeys = new RedisApiKeyStore(redis);
+  const clusters = new RedisClusterStore(redis, tx);
+  const clusterJobs = new RedisClusterJobStore(redis);
   const cipher = new AesGcmSecretBox(parts.secretsKey);
-  const feedbackDeps: FeedbackDeps = { feedback, log: parts.log };
+  const cfg = parts.config.clustering;
+  const clustering = parts.clustering(redis);
+  const clusteringDeps: ClusteringDeps = {
+    feedback,
+    clusters,
+    jobs: clusterJobs,
+    representation: clustering.representation,
+    engine: clustering.engine,
+    summarizer: clustering.summarizer,
+    scheduler: clustering.scheduler,
+    textTerms: clustering.textTerms,
+    settings: {
+      method: cfg.method,
+      ...(cfg.simThreshold === undefined ? {} : { simThreshold: cfg.simThreshold }),
+      minClusterSize: cfg.minClusterSize,
+      truncateBodyChars: cfg.truncateBodyChars,
+      batchSize: cfg.batchSize,
+      lockTtlMs: 30_000,
+      heartbeatMs: 5_000,
+      debounceMs: cfg.debounceMs,
+      retryDelayMs: 60_000,
+    },
+    log: parts.log,
+    now,
+    newId: randomUUID,
+  };
+  // A pending run takes every waiting report, and a run checks for late arrivals before it ends,
+  // so throttling the requests never leaves a report behind.
+  const trigger = new KeyedThrottle(
+    TRIGGER_EVERY_MS,
+    async (projectId) => {
+      await requestClustering(clusteringDeps, projectId);
+    },
+    (err, projectId) => parts.log.warn({ err, projectId }, 'could not schedule clustering'),
+  );
+  const feedbackDeps: FeedbackDeps = {
+    feedback,
+    log: parts.log,
+    onUnclustered: async (projectId) => trigger.call(projectId),
+    leaveCluster: async (projectId, feedbackId) => {
+      await clusters.moveItems(projectId, [{ itemId: feedbackId, to: null }], { now: now() });
+    },
+  };
   const projectDeps: ProjectDeps = { projects, apiKeys, cipher, now };
   return {
     config: parts.config,
@@ -64,6 +141,8 @@ export function createContainer(parts: ContainerParts): Container {
     feedback,
     projects,
     apiKeys,
+    clusters,
+    clusterJobs,
     tokens: new InternalTokens(parts.secretsKey),
     scheduler: parts.scheduler,
     tracker: parts.tracker,
@@ -71,9 +150,13 @@ export function createContainer(parts: ContainerParts): Container {
     projectDeps,
     subredditDeps: { projects, scheduler: parts.scheduler, envSubreddits: parts.config.reddit.subreddits },
     githubDeps: { ...feedbackDeps, projects, tracker: parts.tracker, now },
+    clusteringDeps,
     async close() {
+      trigger.close();
       for (const close of parts.onClose ?? []) await close();
+      await clustering.representation.close?.();
       redis.disconnect();
+      tx.disconnect();
     },
   };
 }

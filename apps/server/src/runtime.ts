@@ -5,12 +5,14 @@ import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { lockDataDir, resolveLocalSecrets } from './bootstrap.js';
+import { composeClustering } from './clustering/compose.js';
 import type { Config } from './config.js';
 import { type Container, createContainer } from './container.js';
 import { buildApp } from './http/app.js';
 import { type RedisServerHandle, startRedisServer } from './infra/managed-redis.js';
 import { createRedis } from './infra/redis.js';
 import { BullScheduler } from './jobs/bull-scheduler.js';
+import { startClusteringWorker } from './jobs/clustering-worker.js';
 import { startRedditWorker, syncAllRedditSchedules } from './jobs/reddit-worker.js';
 
 /** What a process runs: everything, the API (and dashboard) only, the workers only, or only the Reddit poller. */
@@ -74,6 +76,7 @@ export async function startRuntime(
     log,
     scheduler,
     tracker: new OctokitTracker({ baseUrl: config.github.apiUrl, log }),
+    clustering: (redis) => composeClustering(config, redis, log, scheduler),
     onClose: [
       async () => {
         await Promise.all(workers.map((w) => w.close()));
@@ -99,6 +102,11 @@ export async function startRuntime(
     workerConnections.push(connection);
     workers.push(startRedditWorker(container, { connection }));
     await syncAllRedditSchedules(container);
+    if (role !== 'reddit-poller') {
+      const clusteringConnection = createRedis(redisUrl);
+      workerConnections.push(clusteringConnection);
+      workers.push(startClusteringWorker(container, clusteringConnection));
+    }
   }
 
   return {

@@ -1,1 +1,17 @@
+export * from './cli/cluster-command.js';
+export * from './cluster-issues.js';
+export * from './cluster-vectors.js';
+export * from './hybrid.js';
+export * from './incremental.js';
+export * from './kernel/gram.js';
+export { createGramKernel, type GramKernel, hasSimdKernel } from './kernel/gram-kernel.js';
+export * from './labels.js';
+export * from './lexical/index.js';
+export * from './metrics.js';
+export * from './strategies/agglomerative.js';
+export * from './strategies/centroid.js';
+export * from './strategies/vector-like.js';
+export * from './summary/index.js';
+export * from './text.js';
 export * from './types.js';
+export * from './vector.js';

@@ -1,3 +1,4 @@
+export * from './clusters.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './feedback.js';

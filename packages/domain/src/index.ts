@@ -1,3 +1,4 @@
+export * from './clustering/index.js';
 export * from './errors.js';
 export * from './feedback/verbs.js';
 export * from './ports.js';

@@ -56,6 +56,10 @@ export interface FeedbackStore {
     Array<{ id: string; outcome: UpsertOutcome; status: FeedbackStatus; previousStatus?: FeedbackStatus }>
   >;
   get(projectId: string, id: string): Promise<FeedbackItem | null>;
+  /** Many reports in one round trip, in order; null where absent. */
+  getMany(projectId: string, ids: string[]): Promise<Array<FeedbackItem | null>>;
+  /** Every report id of the project, oldest first. */
+  allIds(projectId: string): Promise<string[]>;
   findByExternalId(projectId: string, source: string, externalId: string): Promise<FeedbackItem | null>;
   /** Applies a patch atomically; a text change of an open item marks it unclustered again. */
   update(projectId: string, id: string, patch: FeedbackPatch): Promise<FeedbackItem | null>;

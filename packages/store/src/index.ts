@@ -1,5 +1,10 @@
 export { decodeFeedback, encodeFeedback } from './feedback-codec.js';
 export * from './keys.js';
 export * from './redis-api-key-store.js';
+export * from './redis-cluster-job-store.js';
+export * from './redis-cluster-store.js';
+export * from './redis-embedding-cache.js';
 export * from './redis-feedback-store.js';
 export * from './redis-project-store.js';
+export * from './redis-term-stats.js';
+export { bufferToVector, vectorToBuffer } from './vector-codec.js';

@@ -143,6 +143,14 @@ export class RedisFeedbackStore implements FeedbackStore {
     return decodeFeedback(await this.redis.hgetall(keys.feedback(projectId, id)));
   }
 
+  getMany(projectId: string, ids: string[]): Promise<Array<FeedbackItem | null>> {
+    return ids.length === 0 ? Promise.resolve([]) : this.fetch(projectId, ids);
+  }
+
+  allIds(projectId: string): Promise<string[]> {
+    return this.redis.zrange(keys.feedbackCreated(projectId), 0, -1);
+  }
+
   async findByExternalId(
     projectId: string,
     source: string,

@@ -1,11 +1,12 @@
-import type { Scheduler } from '@fixloop/domain';
+import type { ClusteringScheduler, Scheduler } from '@fixloop/domain';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOBS, jobIds, type RedditPollPayload } from './catalog.js';
+import { type ClusteringRunPayload, JOBS, jobIds, type RedditPollPayload } from './catalog.js';
 
 /** Background work through BullMQ queues (shared by every process on one Redis). */
-export class BullScheduler implements Scheduler {
+export class BullScheduler implements Scheduler, ClusteringScheduler {
   readonly redditQueue: Queue<RedditPollPayload>;
+  readonly clusteringQueue: Queue<ClusteringRunPayload>;
 
   constructor(
     connection: Redis,
@@ -13,6 +14,7 @@ export class BullScheduler implements Scheduler {
     private readonly redditIntervalMs: number,
   ) {
     this.redditQueue = new Queue<RedditPollPayload>(JOBS.redditPoll.queue, { connection, prefix });
+    this.clusteringQueue = new Queue<ClusteringRunPayload>(JOBS.clusteringRun.queue, { connection, prefix });
   }
 
   async requestRedditPoll(projectId: string): Promise<void> {
@@ -45,7 +47,27 @@ export class BullScheduler implements Scheduler {
     );
   }
 
-  close(): Promise<void> {
-    return this.redditQueue.close();
+  /**
+   * One BullMQ job per clustering job record (its id is the record's id, so a job is queued once).
+   * A run that finds the project locked fails with a busy error and is retried with backoff.
+   */
+  async enqueueClustering(projectId: string, clusterJobId: string, delayMs: number): Promise<void> {
+    await this.clusteringQueue.add(
+      JOBS.clusteringRun.name,
+      { projectId, clusterJobId },
+      {
+        jobId: `clustering-${clusterJobId}`,
+        delay: delayMs,
+        attempts: 50,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: 1_000,
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.redditQueue.close();
+    await this.clusteringQueue.close();
   }
 }

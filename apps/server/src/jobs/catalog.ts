@@ -8,8 +8,14 @@ export const JOBS = {
     name: 'reddit.poll',
     payload: z.object({ projectId: ProjectId }),
   },
+  clusteringRun: {
+    queue: 'clustering',
+    name: 'clustering.run',
+    payload: z.object({ projectId: ProjectId, clusterJobId: z.string().min(1).max(100) }),
+  },
 } as const;
 
+export type ClusteringRunPayload = z.infer<typeof JOBS.clusteringRun.payload>;
 export type RedditPollPayload = z.infer<typeof JOBS.redditPoll.payload>;
 
 /** Deterministic ids, so one project never has two identical polls waiting. */

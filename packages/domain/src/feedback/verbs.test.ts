@@ -179,10 +179,31 @@ describe('getFeedback / listFeedback / deleteFeedback', () => {
 
   it('passes list queries through and logs deletions', async () => {
     const page = { items: [item()], nextCursor: 'c' };
-    const { deps, logs } = depsWith({ list: async () => page, delete: async () => true });
+    const { deps, logs } = depsWith({
+      list: async () => page,
+      get: async () => item(),
+      delete: async () => true,
+    });
     expect(await listFeedback(deps, 'p', { limit: 10 })).toBe(page);
     await deleteFeedback(deps, 'p', 'f1');
     expect(logs).toEqual(['feedback deleted']);
+  });
+
+  it('takes a clustered report out of its cluster before deleting it', async () => {
+    const order: string[] = [];
+    const { deps } = depsWith({
+      get: async () => item({ clusterId: 'c1' }),
+      delete: async () => {
+        order.push('delete');
+        return true;
+      },
+    });
+    await deleteFeedback(
+      { ...deps, leaveCluster: async (_p, id) => void order.push(`leave ${id}`) },
+      'p',
+      'f1',
+    );
+    expect(order).toEqual(['leave f1', 'delete']);
   });
 });
 

@@ -14,6 +14,8 @@ export interface FeedbackDeps {
   log: Logger;
   /** Called after new or changed items were marked unclustered (clustering scheduling hooks in here). */
   onUnclustered?: (projectId: string) => Promise<void>;
+  /** Takes a deleted report out of its cluster (sizes, vectors and counts stay right). */
+  leaveCluster?: (projectId: string, feedbackId: string) => Promise<void>;
 }
 
 export interface IngestOutcome {
@@ -122,6 +124,8 @@ export async function updateFeedback(
 }
 
 export async function deleteFeedback(deps: FeedbackDeps, projectId: string, id: string): Promise<void> {
+  const item = await getFeedback(deps, projectId, id);
+  if (item.clusterId !== undefined) await deps.leaveCluster?.(projectId, id);
   if (!(await deps.feedback.delete(projectId, id))) throw notFound('feedback', id);
   deps.log.info({ feedbackId: id, projectId }, 'feedback deleted');
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Container } from '../../container.js';
+import { clusterRoutes } from './clusters.js';
 import { feedbackRoutes } from './feedback.js';
 import { ingestRoutes } from './ingest.js';
 
@@ -8,5 +9,6 @@ export function dataRoutes(c: Container, opts: { scoped: boolean }): FastifyPlug
   return async (app) => {
     await app.register(feedbackRoutes(c, opts.scoped));
     await app.register(ingestRoutes(c, opts.scoped));
+    await app.register(clusterRoutes(c, opts.scoped));
   };
 }

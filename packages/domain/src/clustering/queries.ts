@@ -1,0 +1,96 @@
+import type {
+  Cluster,
+  ClusterDetail,
+  ClusteringStatus,
+  ClusterListQuery,
+  ClusterMember,
+  FeedbackItem,
+} from '@fixloop/contracts';
+import { notFound } from '../errors.js';
+import type { ClusteringDeps } from './deps.js';
+import type { ClusterRecord } from './ports.js';
+
+const TREND_DAYS = 30;
+const DETAIL_ITEMS = 200;
+
+function toCluster(r: ClusterRecord, trend: number[]): Cluster {
+  const { version: _v, summarizedAtSize: _s, ...rest } = r;
+  return { ...rest, trend };
+}
+
+export async function listClusters(
+  deps: ClusteringDeps,
+  projectId: string,
+  query: ClusterListQuery,
+): Promise<{ items: Cluster[]; nextCursor?: string }> {
+  const page = await deps.clusters.list(projectId, query);
+  const trends = await deps.clusters.trends(
+    projectId,
+    page.items.map((c) => c.id),
+    TREND_DAYS,
+    deps.now(),
+  );
+  const items = page.items.map((c, i) => toCluster(c, trends[i] ?? []));
+  return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+}
+
+/**
+ * A cluster with its reports (newest first, at most 200), each with why it is here: its similarity
+ * to the rest of the cluster and the distinctive terms it shares with it.
+ */
+export async function getClusterDetail(
+  deps: ClusteringDeps,
+  projectId: string,
+  id: string,
+): Promise<ClusterDetail> {
+  const record = await deps.clusters.get(projectId, id);
+  if (!record) throw notFound('cluster', id);
+  const [trend] = await deps.clusters.trends(projectId, [id], TREND_DAYS, deps.now());
+  const memberIds = await deps.clusters.memberIds(projectId, id);
+  const items = (await deps.feedback.getMany(projectId, memberIds))
+    .filter((m): m is FeedbackItem => m !== null)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+    .slice(0, DETAIL_ITEMS);
+  const [sum, vectors, pins] = await Promise.all([
+    deps.clusters.sumOf(projectId, id),
+    deps.clusters.itemVectors(
+      projectId,
+      items.map((i) => i.id),
+    ),
+    deps.clusters.pinned(
+      projectId,
+      items.map((i) => i.id),
+    ),
+  ]);
+  const terms = new Set(record.terms);
+  const members: ClusterMember[] = items.map((item, i) => {
+    const own = new Set(deps.textTerms(`${item.title}\n${item.body}`));
+    return {
+      ...item,
+      similarity: similarityToRest(vectors[i] ?? null, sum, record.size),
+      sharedTerms: [...terms].filter((t) => own.has(t)),
+      pinned: pins[i] ?? false,
+    };
+  });
+  return { ...toCluster(record, trend ?? []), items: members };
+}
+
+/** Mean similarity of a member to the other members: (v·sum − 1) / (size − 1); 1 when alone. */
+export function similarityToRest(v: Float32Array | null, sum: Float32Array | null, size: number): number {
+  if (!v || !sum) return 0;
+  if (size <= 1) return 1;
+  let dot = 0;
+  for (let k = 0; k < Math.min(v.length, sum.length); k++) dot += (v[k] as number) * (sum[k] as number);
+  return Math.round(((dot - 1) / (size - 1)) * 1000) / 1000;
+}
+
+export async function clusteringStatus(deps: ClusteringDeps, projectId: string): Promise<ClusteringStatus> {
+  const [pendingCount, active, last] = await Promise.all([
+    deps.feedback.countUnclustered(projectId),
+    deps.jobs.active(projectId),
+    deps.jobs.lastFinished(projectId),
+  ]);
+  const isClustering = active?.status === 'running';
+  const lastJob = active ?? last;
+  return lastJob ? { pendingCount, isClustering, lastJob } : { pendingCount, isClustering };
+}

@@ -1,0 +1,61 @@
+import type { ClusterJob } from '@fixloop/contracts';
+import type { ClusteringDeps } from './deps.js';
+
+const EMPTY_STATS: ClusterJob['stats'] = {
+  clustered: 0,
+  newClusters: 0,
+  updatedClusters: 0,
+  singletons: 0,
+  embeddingFailures: 0,
+  seconds: 0,
+};
+
+/** A running job whose heartbeat is older than this many lock TTLs is considered dead. */
+const STALE_AFTER_TTLS = 2;
+
+export function isStale(deps: Pick<ClusteringDeps, 'settings' | 'now'>, job: ClusterJob): boolean {
+  if (job.status !== 'running') return false;
+  const beat = Date.parse(job.heartbeatAt ?? job.startedAt ?? job.createdAt);
+  return deps.now().getTime() - beat > deps.settings.lockTtlMs * STALE_AFTER_TTLS;
+}
+
+/**
+ * Asks for a clustering run: answers the pending or running job, or creates and queues a new one
+ * (never two at once). A run already in progress gets a follow-up, so reports that arrive during it
+ * never wait for the next ingest. A running job with a stale heartbeat is failed and replaced.
+ */
+export async function requestClustering(
+  deps: ClusteringDeps,
+  projectId: string,
+  opts: { kind?: ClusterJob['kind']; delayMs?: number } = {},
+): Promise<ClusterJob> {
+  const active = await deps.jobs.active(projectId);
+  if (active && isStale(deps, active)) {
+    await deps.jobs.finish(projectId, active.id, {
+      status: 'failed',
+      finishedAt: deps.now().toISOString(),
+      error: 'the worker running this job stopped (stale heartbeat); its reports are run again',
+    });
+    deps.log.warn({ projectId, clusterJobId: active.id }, 'stale clustering job failed');
+  }
+  const candidate: ClusterJob = {
+    id: deps.newId(),
+    projectId,
+    kind: opts.kind ?? 'incremental',
+    status: 'pending',
+    createdAt: deps.now().toISOString(),
+    stats: { ...EMPTY_STATS },
+  };
+  const { job, created } = await deps.jobs.ensureActive(projectId, candidate);
+  const kind = opts.kind ?? 'incremental';
+  if (created) {
+    await deps.scheduler.enqueueClustering(projectId, job.id, opts.delayMs ?? deps.settings.debounceMs);
+  } else if (job.status === 'running') {
+    await deps.jobs.requestFollowUp(projectId, kind);
+  } else if (kind === 'recluster' && job.kind !== 'recluster') {
+    // A pending run has not started yet: it becomes the recluster.
+    await deps.jobs.update(projectId, job.id, { kind: 'recluster' });
+    return { ...job, kind: 'recluster' };
+  }
+  return job;
+}
