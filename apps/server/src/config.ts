@@ -57,6 +57,7 @@ export const EnvSchema = z.object({
   CLUSTERING_TRUNCATE_BODY_CHARS: z.coerce.number().int().min(0).max(100_000).default(1500),
   CLUSTERING_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
   CLUSTERING_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(1_000),
+  CLUSTERING_LOCK_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   QUEUE_PREFIX: z
     .string()
@@ -114,6 +115,7 @@ export interface Config {
     truncateBodyChars: number;
     debounceMs: number;
     batchSize: number;
+    lockTtlMs: number;
   };
   shutdownTimeoutMs: number;
   queuePrefix: string;
@@ -197,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       truncateBodyChars: e.CLUSTERING_TRUNCATE_BODY_CHARS,
       debounceMs: e.CLUSTERING_DEBOUNCE_MS,
       batchSize: e.CLUSTERING_BATCH_SIZE,
+      lockTtlMs: e.CLUSTERING_LOCK_TTL_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     queuePrefix: e.QUEUE_PREFIX,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { OctokitTracker } from '@fixloop/adapters';
-import { ensureDefaultProject, installAdminKey } from '@fixloop/domain';
+import { ensureDefaultProject, installAdminKey, resumeClustering } from '@fixloop/domain';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -106,6 +106,11 @@ export async function startRuntime(
       const clusteringConnection = createRedis(redisUrl);
       workerConnections.push(clusteringConnection);
       workers.push(startClusteringWorker(container, clusteringConnection));
+      const resumed = await resumeClustering(
+        container.clusteringDeps,
+        (await container.projects.list()).map((p) => p.id),
+      );
+      if (resumed > 0) log.info({ projects: resumed }, 'resumed unfinished clustering');
     }
   }
 

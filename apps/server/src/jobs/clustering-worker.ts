@@ -25,7 +25,14 @@ export function startClusteringWorker(c: Container, connection: Redis): Worker {
         throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
       }
     },
-    { connection, prefix: c.config.queuePrefix, concurrency: 2, lockDuration: 60_000 },
+    {
+      connection,
+      prefix: c.config.queuePrefix,
+      concurrency: 2,
+      // A dead worker's job is redelivered about when its clustering lock expires.
+      lockDuration: c.config.clustering.lockTtlMs,
+      stalledInterval: c.config.clustering.lockTtlMs,
+    },
   );
   worker.on('failed', (job, err) => {
     if (!(err instanceof ClusteringBusyError)) c.log.warn({ jobId: job?.id, err }, 'clustering.run failed');

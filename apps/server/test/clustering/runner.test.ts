@@ -105,11 +105,11 @@ describe('the clustering runner', () => {
     expect((await checkInvariants(h)).clustered).toBe(5);
   });
 
-  it('fails a running job whose heartbeat is stale and runs its reports again', async () => {
+  it('fails a running job whose lock expired (its worker died) and runs its reports again', async () => {
     const h = harness();
     for (let i = 0; i < 3; i++) await h.add(`alpha ${i}`);
     const job = await requestClustering(h.deps, h.projectId, { delayMs: 0 });
-    // A worker took it and died: running, heartbeat long ago, lock expired.
+    // A worker took it and died: running, heartbeat long ago, lock expired (never taken here).
     await h.deps.jobs.update(h.projectId, job.id, {
       status: 'running',
       startedAt: new Date(Date.now() - 60_000).toISOString(),
@@ -118,9 +118,27 @@ describe('the clustering runner', () => {
     const replacement = await requestClustering(h.deps, h.projectId, { delayMs: 0 });
     expect(replacement.id).not.toBe(job.id);
     expect(await h.deps.jobs.get(h.projectId, job.id)).toMatchObject({ status: 'failed' });
-    expect((await h.deps.jobs.get(h.projectId, job.id))?.error).toContain('stale');
+    expect((await h.deps.jobs.get(h.projectId, job.id))?.error).toContain('lock expired');
     expect((await runClusteringJob(h.deps, h.projectId, replacement.id))?.status).toBe('succeeded');
     expect((await checkInvariants(h)).clustered).toBe(3);
+  });
+
+  it('leaves a running job alone while its lock is held, and takes it over once the lock expires', async () => {
+    const h = harness({ lockTtlMs: 300 });
+    await h.add('alpha one');
+    const job = await requestClustering(h.deps, h.projectId, { delayMs: 0 });
+    await h.deps.jobs.update(h.projectId, job.id, { status: 'running', startedAt: new Date().toISOString() });
+    expect(await h.deps.jobs.acquireLock(h.projectId, 'live-worker', 300)).toBe(true);
+    // Redelivered to another worker while the first still holds the lock: busy, retried later.
+    await expect(runClusteringJob(h.deps, h.projectId, job.id)).rejects.toBeInstanceOf(ClusteringBusyError);
+    expect((await requestClustering(h.deps, h.projectId)).id).toBe(job.id);
+    await new Promise((r) => setTimeout(r, 400));
+    // The lock expired: the redelivered job fails over to a fresh one.
+    await runClusteringJob(h.deps, h.projectId, job.id);
+    expect((await h.deps.jobs.get(h.projectId, job.id))?.status).toBe('failed');
+    const next = h.scheduler.calls.at(-1)?.jobId as string;
+    expect(next).not.toBe(job.id);
+    expect((await runClusteringJob(h.deps, h.projectId, next))?.status).toBe('succeeded');
   });
 
   it('loses no report and puts none in two clusters when a run dies half way', async () => {

@@ -3,7 +3,7 @@ import type { Representation } from '@fixloop/domain';
 
 /**
  * A deterministic representation for runner tests: a text's vector is the unit vector of the first
- * topic word it contains (`alpha`, `beta`, …), plus a little noise derived from the text, so
+ * topic word it contains (whole words) (`alpha`, `beta`, …), plus a little noise derived from the text, so
  * reports of one topic are ~0.99 similar and of different topics ~0. It implements our own port.
  */
 export class TopicRepresentation implements Representation {
@@ -29,8 +29,8 @@ export class TopicRepresentation implements Representation {
 
   vector(text: string): Float32Array {
     const v = new Float32Array(this.dimensions);
-    const lower = text.toLowerCase();
-    const topic = this.topics.findIndex((w) => lower.includes(w));
+    const words = new Set(text.toLowerCase().split(/[^a-z0-9]+/));
+    const topic = this.topics.findIndex((w) => words.has(w));
     const digest = createHash('sha256').update(text).digest();
     for (let i = 0; i < this.dimensions; i++) v[i] = ((digest[i] as number) / 255 - 0.5) * 0.1;
     const axis = topic >= 0 ? topic : this.dimensions - 1 - ((digest[0] as number) % 4);

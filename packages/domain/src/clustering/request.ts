@@ -10,13 +10,16 @@ const EMPTY_STATS: ClusterJob['stats'] = {
   seconds: 0,
 };
 
-/** A running job whose heartbeat is older than this many lock TTLs is considered dead. */
-const STALE_AFTER_TTLS = 2;
-
-export function isStale(deps: Pick<ClusteringDeps, 'settings' | 'now'>, job: ClusterJob): boolean {
-  if (job.status !== 'running') return false;
-  const beat = Date.parse(job.heartbeatAt ?? job.startedAt ?? job.createdAt);
-  return deps.now().getTime() - beat > deps.settings.lockTtlMs * STALE_AFTER_TTLS;
+/**
+ * A running job is dead when its lock has expired: the runner renews the lock with every heartbeat,
+ * so an expired lock means the process stopped (or lost Redis) for longer than the lock's TTL.
+ */
+export async function isStale(
+  deps: Pick<ClusteringDeps, 'jobs'>,
+  projectId: string,
+  job: ClusterJob,
+): Promise<boolean> {
+  return job.status === 'running' && !(await deps.jobs.isLocked(projectId));
 }
 
 /**
@@ -30,11 +33,11 @@ export async function requestClustering(
   opts: { kind?: ClusterJob['kind']; delayMs?: number } = {},
 ): Promise<ClusterJob> {
   const active = await deps.jobs.active(projectId);
-  if (active && isStale(deps, active)) {
+  if (active && (await isStale(deps, projectId, active))) {
     await deps.jobs.finish(projectId, active.id, {
       status: 'failed',
       finishedAt: deps.now().toISOString(),
-      error: 'the worker running this job stopped (stale heartbeat); its reports are run again',
+      error: 'the worker running this job stopped (its lock expired); its reports are run again',
     });
     deps.log.warn({ projectId, clusterJobId: active.id }, 'stale clustering job failed');
   }

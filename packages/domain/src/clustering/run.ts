@@ -20,6 +20,24 @@ export class ClusteringBusyError extends Error {
 class LockLostError extends Error {}
 
 /**
+ * Picks up where stopped processes left off: fails jobs whose runner died (expired lock) and asks
+ * for a run wherever reports wait or a job is pending. Called when a worker starts.
+ */
+export async function resumeClustering(deps: ClusteringDeps, projectIds: string[]): Promise<number> {
+  let resumed = 0;
+  for (const projectId of projectIds) {
+    const active = await deps.jobs.active(projectId);
+    const waiting = await deps.feedback.countUnclustered(projectId);
+    if (!active && waiting === 0) continue;
+    const job = await requestClustering(deps, projectId, { delayMs: 0 });
+    // A pending job may have lost its queue entry with the process that queued it.
+    if (job.status === 'pending') await deps.scheduler.enqueueClustering(projectId, job.id, 0);
+    resumed++;
+  }
+  return resumed;
+}
+
+/**
  * Runs one clustering job under the project's lock: embeds the unclustered reports round by round,
  * joins them to existing clusters or forms new ones, and writes each round in one atomic step, which
  * also takes the reports out of the unclustered set; a crash at any moment leaves every report either
@@ -34,12 +52,9 @@ export async function runClusteringJob(
   const job = await deps.jobs.get(projectId, jobId);
   if (!job || job.status === 'succeeded' || job.status === 'failed') return job;
   if (job.status === 'running') {
-    if (!isStale(deps, job)) return job;
-    await deps.jobs.finish(projectId, job.id, {
-      status: 'failed',
-      finishedAt: deps.now().toISOString(),
-      error: 'the worker running this job stopped (stale heartbeat); its reports are run again',
-    });
+    // Redelivered after a worker died: take over once its lock has expired, else wait for it.
+    if (!(await isStale(deps, projectId, job)))
+      throw new ClusteringBusyError(`job ${job.id} is running elsewhere`);
     await requestClustering(deps, projectId, { kind: job.kind, delayMs: 0 });
     return deps.jobs.get(projectId, job.id);
   }
