@@ -1,7 +1,9 @@
 import {
   ClusteringBusyError,
   moveIntoCluster,
+  patchCluster,
   requestClustering,
+  resummarizeCluster,
   runClusteringJob,
   splitCluster,
 } from '@fixloop/domain';
@@ -195,5 +197,42 @@ describe('the clustering runner', () => {
     expect(home(betaOne)).toBe(alphaId);
     expect(await h.redis.sismember(keys.clusterApart(h.projectId, alphaId), split.id)).toBe(1);
     await checkInvariants(h);
+  });
+
+  it('refreshes digests as clusters grow, keeps a human title, and regenerates on request', async () => {
+    const h = harness();
+    for (let i = 0; i < 4; i++) await h.add(`alpha crash ${i}`);
+    await runOnce(h);
+    const id = [...(await h.memberships()).keys()][0] as string;
+    const auto = await h.deps.clusters.get(h.projectId, id);
+    expect(auto).toMatchObject({
+      title: 'alpha crash 0',
+      summary: '4 reports',
+      titleSource: 'auto',
+      summarizedAtSize: 4,
+    });
+    await patchCluster(h.deps, h.projectId, id, { title: 'Crash on start' }, 'key:test');
+    // Growing by a quarter triggers a refresh: the summary follows, the human title stays.
+    await h.add('alpha crash 4');
+    await runOnce(h);
+    expect(await h.deps.clusters.get(h.projectId, id)).toMatchObject({
+      title: 'Crash on start',
+      titleSource: 'human',
+      summary: '5 reports',
+      summarizedAtSize: 5,
+    });
+    expect(
+      (await resummarizeCluster(h.deps, h.projectId, id, { replaceHumanEdits: false }, 'key:test')).title,
+    ).toBe('Crash on start');
+    const handedBack = await resummarizeCluster(
+      h.deps,
+      h.projectId,
+      id,
+      { replaceHumanEdits: true },
+      'key:test',
+    );
+    expect(handedBack).toMatchObject({ title: 'alpha crash 0', titleSource: 'auto' });
+    const history = await h.deps.clusters.history(h.projectId, id);
+    expect(history.map((e) => e.action)).toEqual(['summary', 'rename']);
   });
 });

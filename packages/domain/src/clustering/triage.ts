@@ -176,6 +176,30 @@ export async function moveIntoCluster(
   return requireCluster(deps, projectId, id);
 }
 
+/**
+ * Regenerates the title and summary now. Human-written ones stay unless `replaceHumanEdits`, which
+ * hands them back to the engine.
+ */
+export async function resummarizeCluster(
+  deps: ClusteringDeps,
+  projectId: string,
+  id: string,
+  opts: { replaceHumanEdits: boolean },
+  actor: Actor,
+): Promise<ClusterRecord> {
+  const cluster = await requireCluster(deps, projectId, id);
+  if (opts.replaceHumanEdits && (cluster.titleSource === 'human' || cluster.summarySource === 'human')) {
+    await deps.clusters.updateFields(
+      projectId,
+      id,
+      { titleSource: 'auto', summarySource: 'offline' },
+      { now: deps.now(), history: entry(deps, 'summary', actor, { handedBackToEngine: true }) },
+    );
+  }
+  await refreshDigests(deps, projectId, [id], { force: true });
+  return requireCluster(deps, projectId, id);
+}
+
 export async function clusterHistory(
   deps: ClusteringDeps,
   projectId: string,

@@ -24,6 +24,7 @@ import {
   notFound,
   patchCluster,
   requestClustering,
+  resummarizeCluster,
   splitCluster,
 } from '@fixloop/domain';
 import type { FastifyRequest } from 'fastify';
@@ -220,6 +221,29 @@ export function clusterRoutes(c: Container, scoped: boolean): FastifyPluginAsync
             request.projectId,
             request.params.id,
             request.body.feedbackIds,
+            actorOf(request),
+          ),
+        ),
+    );
+    app.post(
+      '/clusters/:id/summarize',
+      {
+        schema: {
+          tags,
+          summary: 'Regenerate the title and summary now (human-written ones stay unless replaceHumanEdits)',
+          params: paramsOf(scoped, { id: Id }),
+          body: z.object({ replaceHumanEdits: z.boolean().default(false) }).nullish(),
+          response: { 200: ClusterDetail, ...errors },
+        },
+      },
+      async (request) =>
+        detail(
+          request,
+          await resummarizeCluster(
+            deps(request),
+            request.projectId,
+            request.params.id,
+            { replaceHumanEdits: request.body?.replaceHumanEdits ?? false },
             actorOf(request),
           ),
         ),
