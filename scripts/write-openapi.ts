@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       },
       engine: { assign: unused('the clustering engine') },
       summarizer: { summarize: unused('the summarizer') },
-      scheduler: { enqueueClustering: unused('the scheduler') },
+      scheduler: { enqueueClustering: unused('the scheduler'), promoteClustering: unused('the scheduler') },
       textTerms: () => [],
     }),
   });

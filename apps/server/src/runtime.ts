@@ -93,10 +93,7 @@ export async function startRuntime(
   });
 
   let app: FastifyInstance | undefined;
-  if (role === 'all' || role === 'api') {
-    app = await buildApp(container, { logger: log });
-    if (opts.listen !== false) await app.listen({ port: config.port, host: config.host });
-  }
+  if (role === 'all' || role === 'api') app = await buildApp(container, { logger: log });
   if (role === 'all' || role === 'worker' || role === 'reddit-poller') {
     const connection = createRedis(redisUrl);
     workerConnections.push(connection);
@@ -113,6 +110,9 @@ export async function startRuntime(
       if (resumed > 0) log.info({ projects: resumed }, 'resumed unfinished clustering');
     }
   }
+
+  // Listening comes last: once the API answers, the whole process is up.
+  if (app && opts.listen !== false) await app.listen({ port: config.port, host: config.host });
 
   return {
     container,

@@ -52,7 +52,13 @@ export const ClusterListQuery = z.object({
   sort: ClusterSort.default('size'),
   status: ClusterStatus.optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  minSize: z.coerce.number().int().min(1).max(1_000_000).default(2),
+  minSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .meta({ description: 'smallest size listed; default CLUSTERING_MIN_CLUSTER_SIZE (2)' }),
   maxSize: z.coerce.number().int().min(1).max(1_000_000).optional(),
   cursor: Cursor.optional(),
   limit: Limit,

@@ -91,7 +91,7 @@ export class RedisClusterStore implements ClusterStore {
       for (let i = 0; i < ids.length; i++) {
         if (items.length === q.limit) return { items, nextCursor: encodeCursor(last as Position) };
         const r = records[i];
-        if (q.sort === 'size' && (scores[i] as number) < q.minSize) return { items };
+        if (q.sort === 'size' && (scores[i] as number) < (q.minSize ?? 1)) return { items };
         last = { score: scores[i] as number, id: ids[i] as string };
         if (r && matches(r, q, needle)) items.push(r);
       }
@@ -236,7 +236,7 @@ return 1
 `;
 
 function matches(r: ClusterRecord, q: ClusterListQuery, needle: string | undefined): boolean {
-  if (r.size < q.minSize) return false;
+  if (r.size < (q.minSize ?? 1)) return false;
   if (q.maxSize !== undefined && r.size > q.maxSize) return false;
   if (q.status !== undefined && r.status !== q.status) return false;
   if (needle !== undefined) {

@@ -23,7 +23,31 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  let runtime: Runtime;
+  // Signals are handled from the first moment: one that arrives during start-up stops the process
+  // as soon as start-up is done, cleanly.
+  let runtime: Runtime | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    if (!runtime) return;
+    runtime.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
   try {
     runtime = await startRuntime(config, log, role);
   } catch (err) {
@@ -42,27 +66,10 @@ async function main(): Promise<void> {
   }
   if (runtime.app) log.info({ url: runtime.container.config.publicUrl, role }, 'fixloop is up');
   else log.info({ role }, 'fixloop worker is up');
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      log.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
-    runtime.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (stopping) {
+    stopping = false;
+    shutdown('signal during start-up');
+  }
 }
 
 main().catch((err: unknown) => {

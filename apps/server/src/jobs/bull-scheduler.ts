@@ -66,6 +66,28 @@ export class BullScheduler implements Scheduler, ClusteringScheduler {
     );
   }
 
+  /** Promotes the run's delayed queue entry (debounce, back-off, busy retry); re-queues a lost one. */
+  async promoteClustering(projectId: string, clusterJobId: string): Promise<void> {
+    const queued = await this.clusteringQueue.getJob(`clustering-${clusterJobId}`);
+    if (!queued) {
+      await this.enqueueClustering(projectId, clusterJobId, 0);
+      return;
+    }
+    if (await queued.isFailed()) {
+      // It gave up (e.g. the lock stayed busy through every retry): queue it afresh.
+      await queued.remove();
+      await this.enqueueClustering(projectId, clusterJobId, 0);
+      return;
+    }
+    if (!(await queued.isDelayed())) return;
+    try {
+      await queued.promote();
+    } catch (err) {
+      // It left the delayed set meanwhile (a worker took it): nothing to bring forward.
+      if (await queued.isDelayed()) throw err;
+    }
+  }
+
   async close(): Promise<void> {
     await this.redditQueue.close();
     await this.clusteringQueue.close();

@@ -15,6 +15,10 @@ export class RecordingScheduler implements ClusteringScheduler {
   async enqueueClustering(projectId: string, jobId: string, delayMs: number): Promise<void> {
     this.calls.push({ projectId, jobId, delayMs });
   }
+  readonly promoted: Array<{ projectId: string; jobId: string }> = [];
+  async promoteClustering(projectId: string, jobId: string): Promise<void> {
+    this.promoted.push({ projectId, jobId });
+  }
 }
 
 /** Titles a cluster after its first report; enough to check that digests are written. */

@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pino from 'pino';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
+import { createRedis } from '../../src/infra/redis.js';
 import { type Runtime, startRuntime } from '../../src/runtime.js';
 
 export interface TestContext {
@@ -26,14 +27,34 @@ export interface TestContext {
  * created per test, so tests never share data; the `default` project is shared, so tests on it
  * use unique external ids.
  */
+let flushed = false;
+
+/**
+ * Test files that run in parallel use separate Redis databases (one per vitest worker), so the
+ * workers a context starts never pick up another file's projects when they resume unfinished
+ * clustering. A file starts from an empty database.
+ */
+async function contextRedisUrl(): Promise<string> {
+  const db = ((Number(process.env.VITEST_POOL_ID ?? '1') - 1) % 15) + 1;
+  const url = `${inject('redisUrl')}/${db}`;
+  if (!flushed) {
+    const redis = createRedis(url);
+    await redis.flushdb();
+    redis.disconnect();
+    flushed = true;
+  }
+  return url;
+}
+
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const tag = randomBytes(4).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'fixloop-test-'));
-  // One admin key per run: the server keeps a single admin key, so a context with a different one
-  // would revoke the key of every other context (and test file) on the same Redis.
-  const adminToken = `test-admin-${createHash('sha256').update(inject('redisUrl')).digest('hex').slice(0, 32)}`;
+  const redisUrl = await contextRedisUrl();
+  // One admin key per database: an explicit ADMIN_TOKEN revokes every other admin key, so a context
+  // with a different one would lock out the other contexts of its file.
+  const adminToken = `test-admin-${createHash('sha256').update(redisUrl).digest('hex').slice(0, 32)}`;
   const config = loadConfig({
-    REDIS_URL: inject('redisUrl'),
+    REDIS_URL: redisUrl,
     DATA_DIR: dataDir,
     ADMIN_TOKEN: adminToken,
     SECRETS_KEY: randomBytes(32).toString('hex'),

@@ -179,4 +179,6 @@ export interface ClusterSummarizer {
 /** Queues clustering runs (BullMQ `clustering.run`). */
 export interface ClusteringScheduler {
   enqueueClustering(projectId: string, jobId: string, delayMs: number): Promise<void>;
+  /** Makes a queued run due now (it may be waiting out a debounce or a back-off); queues it if it was lost. */
+  promoteClustering(projectId: string, jobId: string): Promise<void>;
 }

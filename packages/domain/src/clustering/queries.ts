@@ -23,7 +23,11 @@ export async function listClusters(
   projectId: string,
   query: ClusterListQuery,
 ): Promise<{ items: Cluster[]; nextCursor?: string }> {
-  const page = await deps.clusters.list(projectId, query);
+  // Groups below the configured minimum size are the outlier queue, listed only when asked for.
+  const page = await deps.clusters.list(projectId, {
+    ...query,
+    minSize: query.minSize ?? deps.settings.minClusterSize,
+  });
   const trends = await deps.clusters.trends(
     projectId,
     page.items.map((c) => c.id),

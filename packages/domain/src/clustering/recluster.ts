@@ -53,14 +53,16 @@ export async function reclusterAll(
       free.push(i);
       return;
     }
+    const v = vectors[i] as Float32Array;
     let a = anchorIndex.get(item.clusterId);
     if (a === undefined) {
       a = anchors.length;
       anchorIndex.set(item.clusterId, a);
-      anchors.push({ id: item.clusterId, sum: new Float32Array(deps.representation.dimensions), size: 0 });
+      // Sized by the vectors themselves: a representation may not know its size before its first
+      // call, and with every text cached there is none.
+      anchors.push({ id: item.clusterId, sum: new Float32Array(v.length), size: 0 });
     }
     const anchor = anchors[a] as { sum: Float32Array; size: number };
-    const v = vectors[i] as Float32Array;
     for (let k = 0; k < anchor.sum.length; k++) anchor.sum[k] = (anchor.sum[k] as number) + (v[k] as number);
     anchor.size++;
   });
@@ -130,7 +132,7 @@ export async function reclusterAll(
   stats.newClusters = Object.keys(newClusters).filter((id) => touched.has(id)).length;
   stats.updatedClusters = touched.size - stats.newClusters;
   const sizes = await deps.clusters.getMany(projectId, [...touched]);
-  stats.singletons = sizes.filter((c) => c?.size === 1).length;
+  stats.singletons = sizes.filter((c) => c !== null && c.size < deps.settings.minClusterSize).length;
   await refreshDigests(deps, projectId, [...touched], { force: true });
 }
 

@@ -55,10 +55,14 @@ export async function requestClustering(
     await deps.scheduler.enqueueClustering(projectId, job.id, opts.delayMs ?? deps.settings.debounceMs);
   } else if (job.status === 'running') {
     await deps.jobs.requestFollowUp(projectId, kind);
-  } else if (kind === 'recluster' && job.kind !== 'recluster') {
-    // A pending run has not started yet: it becomes the recluster.
-    await deps.jobs.update(projectId, job.id, { kind: 'recluster' });
-    return { ...job, kind: 'recluster' };
+  } else {
+    // Asked for now: a pending run waiting out a back-off (after embedding failures) starts at once.
+    if (opts.delayMs === 0) await deps.scheduler.promoteClustering(projectId, job.id);
+    if (kind === 'recluster' && job.kind !== 'recluster') {
+      // A pending run has not started yet: it becomes the recluster.
+      await deps.jobs.update(projectId, job.id, { kind: 'recluster' });
+      return { ...job, kind: 'recluster' };
+    }
   }
   return job;
 }

@@ -245,7 +245,7 @@ export async function assignAndWrite(
   });
   for (const id of result.deletedClusters) byId.delete(id);
   const next = [...byId.values()];
-  stats.singletons = next.filter((s) => s.size === 1).length;
+  stats.singletons = next.filter((s) => s.size < deps.settings.minClusterSize).length;
   const left = result.skipped.filter((s) => s.reason !== 'pinned').map((s) => s.itemId);
   return { touched: result.touchedClusters, states: next, left };
 }
