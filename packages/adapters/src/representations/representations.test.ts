@@ -51,7 +51,8 @@ describe('EmbedderRepresentation', () => {
     const rep = new EmbedderRepresentation(embedder, { cache, defaultThreshold: GEMINI_DEFAULT_THRESHOLD });
     expect([rep.id, rep.dimensions, rep.defaultThreshold]).toEqual(['fake:topics', 4, 0.72]);
     const [a] = await rep.vectorize('p', ['Upload crash']);
-    expect(Array.from(a ?? []).map((x) => Number(x.toFixed(4)))).toEqual([0.7071, 0, 0.7071, 0]);
+    const h = Number(Math.SQRT1_2.toFixed(4));
+    expect(Array.from(a ?? []).map((x) => Number(x.toFixed(4)))).toEqual([h, 0, h, 0]);
     await rep.vectorize('p', ['Upload crash']);
     expect(embedder.seen).toEqual(['Upload crash']);
     await rep.close();
