@@ -102,6 +102,18 @@ export const ClusterJobStats = z.object({
 });
 export type ClusterJobStats = z.infer<typeof ClusterJobStats>;
 
+/** The stats of a job that has not done anything yet. */
+export function emptyClusterJobStats(): ClusterJobStats {
+  return {
+    clustered: 0,
+    newClusters: 0,
+    updatedClusters: 0,
+    singletons: 0,
+    embeddingFailures: 0,
+    seconds: 0,
+  };
+}
+
 /** A clustering run: `pending → running → succeeded | failed`. */
 export const ClusterJob = z
   .object({

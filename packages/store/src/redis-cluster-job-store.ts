@@ -1,7 +1,7 @@
-import type { ClusterJob } from '@fixloop/contracts';
+import { type ClusterJob, emptyClusterJobStats } from '@fixloop/contracts';
 import type { ClusterJobStore } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
-import { decodeCursor, encodeCursor } from './feedback-cursor.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /**
@@ -172,14 +172,7 @@ function encodeJob(job: Partial<ClusterJob>): string[] {
 
 function decodeJob(h: Record<string, string> | undefined): ClusterJob | null {
   if (!h?.id) return null;
-  let stats: ClusterJob['stats'] = {
-    clustered: 0,
-    newClusters: 0,
-    updatedClusters: 0,
-    singletons: 0,
-    embeddingFailures: 0,
-    seconds: 0,
-  };
+  let stats: ClusterJob['stats'] = emptyClusterJobStats();
   try {
     stats = { ...stats, ...(JSON.parse(h.stats ?? '{}') as object) };
   } catch {

@@ -1,18 +1,17 @@
 import type { ClusterListQuery, HistoryEntry } from '@fixloop/contracts';
-import {
-  type ClusterPage,
-  type ClusterRecord,
-  type ClusterStore,
-  type ClusterVectorState,
-  DomainError,
-  type ItemMove,
-  type MoveOptions,
-  type MoveResult,
+import type {
+  ClusterPage,
+  ClusterRecord,
+  ClusterStore,
+  ClusterVectorState,
+  ItemMove,
+  MoveOptions,
+  MoveResult,
 } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { dayOf, decodeCluster } from './cluster-codec.js';
 import { ClusterMover } from './cluster-mover.js';
-import { decodeCursor, encodeCursor, type Position } from './feedback-cursor.js';
+import { encodeCursor, type Position, positionOf, rankAfter } from './cursor.js';
 import { keys } from './keys.js';
 import { bufferToVector } from './vector-codec.js';
 
@@ -61,19 +60,7 @@ export class RedisClusterStore implements ClusterStore {
           : keys.clustersAll(projectId);
     let start = 0;
     if (q.cursor !== undefined) {
-      const position = decodeCursor(q.cursor);
-      if (!position) {
-        throw new DomainError('validation_failed', 'cursor: not a cursor this server returned', {
-          issues: [{ path: 'cursor', message: 'invalid cursor' }],
-        });
-      }
-      const rank = await this.redis.zrevrank(index, position.id);
-      if (rank !== null) start = rank + 1;
-      else {
-        const above = await this.redis.zcount(index, `(${position.score}`, '+inf');
-        const ties = await this.redis.zrangebyscore(index, position.score, position.score);
-        start = above + ties.filter((id) => id > position.id).length;
-      }
+      start = await rankAfter(this.redis, index, positionOf(q.cursor));
     }
     const needle = q.q?.toLowerCase();
     const items: ClusterRecord[] = [];

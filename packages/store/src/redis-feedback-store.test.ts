@@ -3,8 +3,8 @@ import type { FeedbackListQuery, NewFeedback } from '@fixloop/contracts';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedis } from '../../../apps/server/src/infra/redis.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { decodeFeedback, encodeFeedback } from './feedback-codec.js';
-import { decodeCursor, encodeCursor } from './feedback-cursor.js';
 import { keys } from './keys.js';
 import { RedisFeedbackStore } from './redis-feedback-store.js';
 

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackItem, FeedbackListQuery, FeedbackStatus, NewFeedback } from '@fixloop/contracts';
-import {
-  type AddOutcome,
-  DomainError,
-  type FeedbackPage,
-  type FeedbackPatch,
-  type FeedbackStore,
-  type UpsertOutcome,
-} from '@fixloop/domain';
+import type { AddOutcome, FeedbackPage, FeedbackPatch, FeedbackStore, UpsertOutcome } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
+import { encodeCursor, type Position, positionOf, rankAfter } from './cursor.js';
 import { decodeFeedback, encodeFeedback, materialize } from './feedback-codec.js';
-import { decodeCursor, encodeCursor, type Position } from './feedback-cursor.js';
 import { keys } from './keys.js';
 import { defineScripts, type ScriptCommands, type ScriptPipeline } from './scripts.js';
 
@@ -195,13 +188,7 @@ export class RedisFeedbackStore implements FeedbackStore {
       : keys.feedbackCreated(projectId);
     let start = 0;
     if (query.cursor !== undefined) {
-      const position = decodeCursor(query.cursor);
-      if (!position) {
-        throw new DomainError('validation_failed', 'cursor: not a cursor this server returned', {
-          issues: [{ path: 'cursor', message: 'invalid cursor' }],
-        });
-      }
-      start = await this.startAfter(index, position);
+      start = await rankAfter(this.redis, index, positionOf(query.cursor));
     }
     const filtered = query.clustered !== undefined || query.status !== undefined || query.q !== undefined;
     const batch = filtered ? Math.max(SCAN_BATCH_MIN, query.limit * 2) : query.limit + 1;
@@ -228,14 +215,6 @@ export class RedisFeedbackStore implements FeedbackStore {
       if (ids.length < batch) return { items };
     }
     return last === undefined ? { items } : { items, nextCursor: encodeCursor(last) };
-  }
-
-  private async startAfter(index: string, p: Position): Promise<number> {
-    const rank = await this.redis.zrevrank(index, p.id);
-    if (rank !== null) return rank + 1;
-    const above = await this.redis.zcount(index, `(${p.score}`, '+inf');
-    const ties = await this.redis.zrangebyscore(index, p.score, p.score);
-    return above + ties.filter((id) => id > p.id).length;
   }
 
   private async fetch(projectId: string, ids: string[]): Promise<Array<FeedbackItem | null>> {

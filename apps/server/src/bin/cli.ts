@@ -1,20 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  EmbedderRepresentation,
-  GEMINI_DEFAULT_THRESHOLD,
-  GeminiEmbedder,
-  HybridLocalRepresentation,
-  InMemoryProjectTermStats,
-  OPENAI_DEFAULT_THRESHOLD,
-  OpenAiEmbedder,
-  UseLiteEmbedder,
-} from '@fixloop/adapters';
+import { InMemoryProjectTermStats } from '@fixloop/adapters';
 import { runClusterCommand, toVectors } from '@fixloop/clustering';
-import type { Representation } from '@fixloop/domain';
 import pino from 'pino';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { composeRepresentation } from '../clustering/compose.js';
+import { ConfigError, loadConfig } from '../config.js';
 
 const USAGE = `usage:
   npm run cli -- cluster --input FILE.jsonl --output OUT.json [--method agglomerative|centroid|vector_like]
@@ -23,34 +14,6 @@ const USAGE = `usage:
 Each input line is {"id", "title"?, "body"?, "embedding"?}. With embeddings on every line they are
 L2-normalized and used as given (threshold default 0.72); without, the configured representation
 (EMBEDDINGS_PROVIDER) embeds the texts and its own default threshold applies.`;
-
-/** The configured representation, without Redis: statistics in memory, no embedding cache. */
-function offlineRepresentation(config: Config): Representation {
-  const log = pino({ level: 'warn' }, pino.destination(2));
-  const e = config.embeddings;
-  switch (e.provider) {
-    case 'local':
-      return new HybridLocalRepresentation({
-        termStats: new InMemoryProjectTermStats(),
-        embedder: new UseLiteEmbedder({ log }),
-      });
-    case 'gemini':
-      return new EmbedderRepresentation(
-        new GeminiEmbedder({ apiKey: e.geminiApiKey as string, baseUrl: e.geminiBaseUrl, log }),
-        { defaultThreshold: GEMINI_DEFAULT_THRESHOLD },
-      );
-    case 'openai':
-      return new EmbedderRepresentation(
-        new OpenAiEmbedder({
-          model: e.model ?? 'text-embedding-3-small',
-          baseUrl: e.openaiBaseUrl,
-          log,
-          ...(e.openaiApiKey ? { apiKey: e.openaiApiKey } : {}),
-        }),
-        { defaultThreshold: OPENAI_DEFAULT_THRESHOLD },
-      );
-  }
-}
 
 async function cluster(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -74,7 +37,11 @@ async function cluster(argv: string[]): Promise<void> {
     throw new UsageError('--min-cluster-size must be a positive integer');
   }
   const input = readFileSync(resolve(values.input), 'utf8');
-  let representation: Representation | undefined;
+  const config = loadConfig();
+  // Without Redis: statistics learned from the input itself, no cache. Models load only if used.
+  const representation = composeRepresentation(config, pino({ level: 'warn' }, pino.destination(2)), {
+    termStats: new InMemoryProjectTermStats(),
+  });
   try {
     const result = await runClusterCommand(
       {
@@ -83,13 +50,10 @@ async function cluster(argv: string[]): Promise<void> {
         ...(threshold === undefined ? {} : { threshold }),
         ...(minClusterSize === undefined ? {} : { minClusterSize }),
       },
-      async (texts) => {
-        representation = offlineRepresentation(loadConfig());
-        return toVectors(await representation.vectorize('cli', texts));
-      },
+      async (texts) => toVectors(await representation.vectorize('cli', texts)),
       {
         now: () => performance.now(),
-        defaultThreshold: defaultThresholdOf(),
+        defaultThreshold: config.clustering.simThreshold ?? representation.defaultThreshold,
       },
     );
     writeFileSync(resolve(values.output), `${JSON.stringify(result)}\n`);
@@ -97,20 +61,8 @@ async function cluster(argv: string[]): Promise<void> {
       `${result.labels.length} reports → ${result.clusters} clusters in ${result.seconds.toFixed(3)} s\n`,
     );
   } finally {
-    await representation?.close?.();
+    await representation.close?.();
   }
-}
-
-/** The configured representation's default threshold (read without loading a model). */
-function defaultThresholdOf(): number {
-  const config = loadConfig();
-  if (config.clustering.simThreshold !== undefined) return config.clustering.simThreshold;
-  if (config.embeddings.provider === 'local')
-    return new HybridLocalRepresentation({
-      termStats: new InMemoryProjectTermStats(),
-      embedder: { id: 'none', dimensions: 512, embed: async () => [] },
-    }).defaultThreshold;
-  return config.embeddings.provider === 'gemini' ? GEMINI_DEFAULT_THRESHOLD : OPENAI_DEFAULT_THRESHOLD;
 }
 
 class UsageError extends Error {}

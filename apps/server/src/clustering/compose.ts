@@ -8,12 +8,14 @@ import {
   OPENAI_DEFAULT_THRESHOLD,
   OpenAiCompatibleLlm,
   OpenAiEmbedder,
+  type ProjectTermStats,
   UseLiteEmbedder,
 } from '@fixloop/adapters';
 import { tokenizeReport } from '@fixloop/clustering';
 import {
   type ClusteringScheduler,
   type ClusterSummarizer,
+  type EmbeddingCache,
   type LlmClient,
   LlmClusterSummarizer,
   type Logger,
@@ -26,16 +28,26 @@ import type { ClusteringParts } from '../container.js';
 import { InProcessEngine } from './in-process-engine.js';
 import { OfflineSummarizer } from './offline-summarizer.js';
 
-/** The representation `EMBEDDINGS_PROVIDER` names; every embedding goes through the Redis cache. */
-export function composeRepresentation(config: Config, redis: Redis, log: Logger): Representation {
-  const cache = new RedisEmbeddingCache(redis);
+/** Where a representation keeps what it learns: per-project term statistics, and an embedding cache. */
+export interface RepresentationStores {
+  termStats: ProjectTermStats;
+  cache?: EmbeddingCache;
+}
+
+/** The representation `EMBEDDINGS_PROVIDER` names. */
+export function composeRepresentation(
+  config: Config,
+  log: Logger,
+  stores: RepresentationStores,
+): Representation {
+  const { cache, termStats } = stores;
   const e = config.embeddings;
   switch (e.provider) {
     case 'local':
       return new HybridLocalRepresentation({
-        termStats: new RedisTermStats(redis),
+        termStats,
         embedder: new UseLiteEmbedder({ log }),
-        cache,
+        ...(cache ? { cache } : {}),
       });
     case 'gemini':
       return new EmbedderRepresentation(
@@ -46,7 +58,7 @@ export function composeRepresentation(config: Config, redis: Redis, log: Logger)
           ...(e.model ? { model: e.model } : {}),
           ...(e.dimensions ? { dimensions: e.dimensions } : {}),
         }),
-        { cache, defaultThreshold: GEMINI_DEFAULT_THRESHOLD },
+        { ...(cache ? { cache } : {}), defaultThreshold: GEMINI_DEFAULT_THRESHOLD },
       );
     case 'openai':
       return new EmbedderRepresentation(
@@ -57,7 +69,7 @@ export function composeRepresentation(config: Config, redis: Redis, log: Logger)
           ...(e.openaiApiKey ? { apiKey: e.openaiApiKey } : {}),
           ...(e.dimensions ? { dimensions: e.dimensions } : {}),
         }),
-        { cache, defaultThreshold: OPENAI_DEFAULT_THRESHOLD },
+        { ...(cache ? { cache } : {}), defaultThreshold: OPENAI_DEFAULT_THRESHOLD },
       );
   }
 }
@@ -106,7 +118,10 @@ export function composeClustering(
   scheduler: ClusteringScheduler,
 ): ClusteringParts {
   return {
-    representation: composeRepresentation(config, redis, log),
+    representation: composeRepresentation(config, log, {
+      termStats: new RedisTermStats(redis),
+      cache: new RedisEmbeddingCache(redis),
+    }),
     engine: new InProcessEngine(),
     summarizer: composeSummarizer(config, redis, log),
     scheduler,

@@ -1,14 +1,5 @@
-import type { ClusterJob } from '@fixloop/contracts';
+import { type ClusterJob, emptyClusterJobStats } from '@fixloop/contracts';
 import type { ClusteringDeps } from './deps.js';
-
-const EMPTY_STATS: ClusterJob['stats'] = {
-  clustered: 0,
-  newClusters: 0,
-  updatedClusters: 0,
-  singletons: 0,
-  embeddingFailures: 0,
-  seconds: 0,
-};
 
 /**
  * A running job is dead when its lock has expired: the runner renews the lock with every heartbeat,
@@ -47,7 +38,7 @@ export async function requestClustering(
     kind: opts.kind ?? 'incremental',
     status: 'pending',
     createdAt: deps.now().toISOString(),
-    stats: { ...EMPTY_STATS },
+    stats: emptyClusterJobStats(),
   };
   const { job, created } = await deps.jobs.ensureActive(projectId, candidate);
   const kind = opts.kind ?? 'incremental';

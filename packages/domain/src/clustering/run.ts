@@ -1,5 +1,5 @@
 import { prepareIssueTexts } from '@fixloop/clustering';
-import type { ClusterJob, FeedbackItem } from '@fixloop/contracts';
+import { type ClusterJob, emptyClusterJobStats, type FeedbackItem } from '@fixloop/contracts';
 import { UpstreamError } from '../errors.js';
 import { apartViolations } from './constraints.js';
 import type { ClusteringDeps } from './deps.js';
@@ -82,14 +82,7 @@ export async function runClusteringJob(
   }, deps.settings.heartbeatMs);
   timer.unref?.();
 
-  const stats: Stats = {
-    clustered: 0,
-    newClusters: 0,
-    updatedClusters: 0,
-    singletons: 0,
-    embeddingFailures: 0,
-    seconds: 0,
-  };
+  const stats: Stats = emptyClusterJobStats();
   const checkLock = () => {
     if (lockLost) throw new LockLostError('the clustering lock was lost; another worker took over');
   };
