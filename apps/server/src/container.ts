@@ -155,6 +155,7 @@ export function createContainer(parts: ContainerParts): Container {
       trigger.close();
       for (const close of parts.onClose ?? []) await close();
       await clustering.representation.close?.();
+      await clustering.engine.close?.();
       redis.disconnect();
       tx.disconnect();
     },

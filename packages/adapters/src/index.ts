@@ -18,3 +18,4 @@ export * from './reddit/reddit-client.js';
 export * from './representations/embedder-representation.js';
 export * from './representations/hybrid-local.js';
 export * from './representations/in-memory-term-stats.js';
+export * from './threads/start-worker.js';

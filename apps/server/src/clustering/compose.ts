@@ -25,8 +25,8 @@ import { RedisEmbeddingCache, RedisTermStats } from '@fixloop/store';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { ClusteringParts } from '../container.js';
-import { InProcessEngine } from './in-process-engine.js';
 import { OfflineSummarizer } from './offline-summarizer.js';
+import { WorkerEngine } from './worker-engine.js';
 
 /** Where a representation keeps what it learns: per-project term statistics, and an embedding cache. */
 export interface RepresentationStores {
@@ -122,7 +122,7 @@ export function composeClustering(
       termStats: new RedisTermStats(redis),
       cache: new RedisEmbeddingCache(redis),
     }),
-    engine: new InProcessEngine(),
+    engine: new WorkerEngine(),
     summarizer: composeSummarizer(config, redis, log),
     scheduler,
     textTerms: (text) => tokenizeReport(text),

@@ -1,7 +1,6 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type Embedder, type Logger, UpstreamError } from '@fixloop/domain';
+import { siblingModule, startWorker } from '../threads/start-worker.js';
 import { chunk } from './unit-vector.js';
 import type { UseLiteReply, UseLiteRequest } from './use-lite-worker.js';
 
@@ -124,18 +123,5 @@ export class UseLiteEmbedder implements Embedder {
 }
 
 function defaultWorkerUrl(): URL {
-  const ext = extname(fileURLToPath(import.meta.url));
-  return new URL(`./use-lite-worker${ext}`, import.meta.url);
-}
-
-/**
- * A compiled build runs the .js worker as it is. A TypeScript worker needs tsx inside its own thread,
- * and `execArgv: ['--import', 'tsx']` does not give it that on Node 20 (tsx registers its hooks only
- * on the main thread there), so a bootstrap registers tsx's ESM hooks and then imports the worker.
- */
-function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return siblingModule(import.meta.url, 'use-lite-worker');
 }

@@ -158,6 +158,7 @@ export interface ClusteringEngine {
     simThreshold: number;
     method: 'agglomerative' | 'centroid' | 'vector_like';
   }): Promise<{ targets: AssignTarget[]; groups: number }>;
+  close?(): Promise<void>;
 }
 
 export interface ClusterDigest {
