@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      // the dashboard's component tests; each file sets `// @vitest-environment jsdom`
+      'apps/web/src/**/*.test.tsx',
+    ],
     globalSetup: ['./test-support/redis-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -17,6 +18,25 @@ describe('loadConfig', () => {
     expect(c.reddit.baseUrl).toBe('https://www.reddit.com');
     expect(c.reddit.pollIntervalS).toBe(300);
     expect(c.reddit.subreddits).toEqual([]);
+    expect(c.sessions).toEqual({ ttlS: 604_800, secureCookie: false });
+    expect(c.trustedOrigins).toEqual(['http://127.0.0.1:8000']);
+    expect(c.webDistDir).toBe(fileURLToPath(new URL('../../web/dist', import.meta.url)));
+  });
+
+  it('trusts the public origin and ALLOWED_ORIGINS for session writes; https makes the cookie Secure', () => {
+    const c = loadConfig({
+      PUBLIC_URL: 'https://fixloop.example.com/base',
+      ALLOWED_ORIGINS: 'http://localhost:5173/, https://admin.example.com,https://fixloop.example.com',
+      SESSION_TTL_S: '3600',
+      WEB_DIST_DIR: 'some/dir',
+    });
+    expect(c.trustedOrigins).toEqual([
+      'https://fixloop.example.com',
+      'http://localhost:5173',
+      'https://admin.example.com',
+    ]);
+    expect(c.sessions).toEqual({ ttlS: 3600, secureCookie: true });
+    expect(c.webDistDir).toBe(`${process.cwd()}/some/dir`);
   });
 
   it('derives BACKEND_URL from PUBLIC_URL and parses lists', () => {
@@ -39,6 +59,9 @@ describe('loadConfig', () => {
     ['REDDIT_SUBREDDITS', 'ok,not-valid!'],
     ['ADMIN_TOKEN', 'short'],
     ['LOG_LEVEL', 'loud'],
+    ['SESSION_TTL_S', '0'],
+    ['ALLOWED_ORIGINS', 'https://example.com/path'],
+    ['ALLOWED_ORIGINS', 'example.com'],
   ])('rejects a bad %s with a one-line message naming it', (name, value) => {
     let error: unknown;
     try {

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z
@@ -10,6 +12,38 @@ const list = z
   .string()
   .transform((s) => s.split(/[\s,]+/).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'subreddit names: 2–21 letters, digits or _')));
+
+/** Origins (`scheme://host[:port]`, no path) separated by commas or spaces. */
+const origins = z
+  .string()
+  .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (s) => originOf(s) !== undefined,
+          'origins such as https://app.example.com (scheme, host, port; no path)',
+        )
+        .transform((s) => originOf(s) as string),
+    ),
+  );
+
+/** The origin of an http(s) URL that has nothing else (a trailing `/` aside); undefined otherwise. */
+function originOf(s: string): string | undefined {
+  try {
+    const u = new URL(s);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    if (u.pathname !== '/' || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '')
+      return undefined;
+    return u.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the dashboard's build lands by default: apps/web/dist beside this package. */
+const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Every environment variable Fixloop reads, with its default. Nothing else reads `process.env`. */
 export const EnvSchema = z.object({
@@ -64,6 +98,9 @@ export const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - and braces (e.g. {bull} on Redis Cluster)')
     .default('bull'),
   TRUST_PROXY: bool.default(false),
+  SESSION_TTL_S: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
+  ALLOWED_ORIGINS: origins.optional(),
+  WEB_DIST_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -120,6 +157,15 @@ export interface Config {
   shutdownTimeoutMs: number;
   queuePrefix: string;
   trustProxy: boolean;
+  sessions: {
+    ttlS: number;
+    /** The session cookie is `Secure` when the public URL is https. */
+    secureCookie: boolean;
+  };
+  /** Origins whose pages may write with the session cookie: PUBLIC_URL's, then `ALLOWED_ORIGINS`. */
+  trustedOrigins: string[];
+  /** The dashboard's built files (`index.html` and `assets/`). */
+  webDistDir: string;
 }
 
 export class ConfigError extends Error {
@@ -204,5 +250,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     queuePrefix: e.QUEUE_PREFIX,
     trustProxy: e.TRUST_PROXY,
+    sessions: { ttlS: e.SESSION_TTL_S, secureCookie: publicUrl.startsWith('https:') },
+    trustedOrigins: [...new Set([new URL(publicUrl).origin, ...(e.ALLOWED_ORIGINS ?? [])])],
+    webDistDir: e.WEB_DIST_DIR === undefined ? DEFAULT_WEB_DIST_DIR : resolve(e.WEB_DIST_DIR),
   };
 }

@@ -13,6 +13,7 @@ import {
   type Representation,
   requestClustering,
   type Scheduler,
+  type SessionDeps,
   type SubredditDeps,
 } from '@fixloop/domain';
 import {
@@ -21,6 +22,7 @@ import {
   RedisClusterStore,
   RedisFeedbackStore,
   RedisProjectStore,
+  RedisSessionStore,
 } from '@fixloop/store';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
@@ -56,6 +58,7 @@ export interface Container {
   subredditDeps: SubredditDeps;
   githubDeps: GithubSyncDeps;
   clusteringDeps: ClusteringDeps;
+  sessionDeps: SessionDeps;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,8 @@ export interface ContainerParts {
 
 /** Ingest asks for a clustering run at most this often per project (and once after a burst). */
 const TRIGGER_EVERY_MS = 250;
+/** A session in use has its expiry pushed back at most this often. */
+const SESSION_REFRESH_EVERY_MS = 60_000;
 
 export function createContainer(parts: ContainerParts): Container {
   const redis = createRedis(parts.redisUrl, parts.redisOptions);
@@ -151,6 +156,14 @@ export function createContainer(parts: ContainerParts): Container {
     subredditDeps: { projects, scheduler: parts.scheduler, envSubreddits: parts.config.reddit.subreddits },
     githubDeps: { ...feedbackDeps, projects, tracker: parts.tracker, now },
     clusteringDeps,
+    sessionDeps: {
+      sessions: new RedisSessionStore(redis),
+      apiKeys,
+      projects,
+      now,
+      ttlMs: parts.config.sessions.ttlS * 1000,
+      refreshEveryMs: SESSION_REFRESH_EVERY_MS,
+    },
     async close() {
       trigger.close();
       for (const close of parts.onClose ?? []) await close();

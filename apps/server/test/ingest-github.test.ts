@@ -301,6 +301,61 @@ function deliver(d: Delivery) {
   return ctx.request({ method: 'POST', url: d.url, payload: raw, headers, token: d.token ?? null });
 }
 
+describe('GET /ingest/github/repos', () => {
+  type Repos = {
+    items: Array<{ owner: string; repo: string; at: string; new: number; updated: number; closed: number }>;
+  };
+
+  it('lists the synced repositories with the counts of their last sync, per project', async () => {
+    const p = await ctx.createProject();
+    const other = await ctx.createProject();
+    const empty = await ctx.request({ method: 'GET', url: '/ingest/github/repos', token: p.apiKey });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json()).toEqual({ items: [] });
+
+    repos.set('acme/repos-a', [
+      githubIssue('acme/repos-a', 1, '2026-03-01T10:00:00Z'),
+      githubIssue('acme/repos-a', 2, '2026-03-01T11:00:00Z', { state: 'closed' }),
+    ]);
+    repos.set('Acme/Repos-B', [githubIssue('Acme/Repos-B', 1, '2026-03-01T10:00:00Z')]);
+    const before = new Date().toISOString();
+    expect((await sync('/ingest/github/sync/Acme/Repos-B', p.apiKey)).statusCode).toBe(200);
+    expect((await sync('/ingest/github/sync/acme/repos-a', p.apiKey)).statusCode).toBe(200);
+    // A second sync of repos-a finds nothing new: the listing shows that last one.
+    repos.get('acme/repos-a')?.push(githubIssue('acme/repos-a', 3, '2026-03-02T10:00:00Z'));
+    expect((await sync('/ingest/github/sync/acme/repos-a', p.apiKey)).json()).toEqual({
+      new: 1,
+      updated: 0,
+      closed: 0,
+    });
+
+    const listed = await ctx.request({ method: 'GET', url: '/ingest/github/repos', token: p.apiKey });
+    expect(listed.statusCode).toBe(200);
+    const body = listed.json<Repos>();
+    expect(body).toEqual({
+      items: [
+        { owner: 'acme', repo: 'repos-a', at: expect.any(String), new: 1, updated: 0, closed: 0 },
+        { owner: 'Acme', repo: 'Repos-B', at: expect.any(String), new: 1, updated: 0, closed: 0 },
+      ],
+    });
+    for (const r of body.items) expect(r.at >= before).toBe(true);
+
+    const scoped = await ctx.request({ method: 'GET', url: `/projects/${p.id}/ingest/github/repos` });
+    expect(scoped.json()).toEqual(body);
+    expect(
+      (await ctx.request({ method: 'GET', url: '/ingest/github/repos', token: other.apiKey })).json(),
+    ).toEqual({
+      items: [],
+    });
+    const denied = await ctx.request({
+      method: 'GET',
+      url: `/projects/${p.id}/ingest/github/repos`,
+      token: other.apiKey,
+    });
+    expect(denied.statusCode).toBe(403);
+  });
+});
+
 describe('POST /ingest/github/webhook with a project secret', () => {
   const SECRET = 'project-webhook-secret';
   let p: { id: string; apiKey: string };

@@ -8,6 +8,7 @@ export { createGramKernel, type GramKernel, hasSimdKernel } from './kernel/gram-
 export * from './labels.js';
 export * from './lexical/index.js';
 export * from './metrics.js';
+export * from './projection.js';
 export * from './strategies/agglomerative.js';
 export * from './strategies/centroid.js';
 export * from './strategies/vector-like.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './common.js';
+import { Timestamp, text } from './common.js';
 import { ExternalId, MetadataInput } from './feedback.js';
 
 /** A subreddit name as Reddit allows it. */
@@ -60,3 +60,14 @@ export const GithubRepoParams = z.object({
 
 /** What a webhook that was accepted but not stored answers (pings, events Fixloop does not use). */
 export const WebhookAck = z.object({ ok: z.literal(true), ignored: z.string().optional() });
+
+/** A repository the project synced, with the counts of its last sync. */
+export const GithubRepoSync = z.object({
+  owner: z.string(),
+  repo: z.string(),
+  at: Timestamp.meta({ description: 'when the last sync finished' }),
+  new: z.number().int(),
+  updated: z.number().int(),
+  closed: z.number().int(),
+});
+export type GithubRepoSync = z.infer<typeof GithubRepoSync>;

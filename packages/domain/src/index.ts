@@ -1,4 +1,6 @@
+export * from './auth/index.js';
 export * from './clustering/index.js';
+export * from './dashboard/overview.js';
 export * from './errors.js';
 export * from './feedback/verbs.js';
 export * from './ports.js';

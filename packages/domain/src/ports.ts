@@ -71,6 +71,11 @@ export interface FeedbackStore {
   countUnclustered(projectId: string): Promise<number>;
   removeFromUnclustered(projectId: string, ids: string[]): Promise<void>;
   countBySource(projectId: string): Promise<Record<string, number>>;
+  /**
+   * Reports of each known source created (by `createdAt`) in each of `days` consecutive UTC days,
+   * the first starting at `fromMs`; oldest day first.
+   */
+  dailyCountsBySource(projectId: string, fromMs: number, days: number): Promise<Record<string, number[]>>;
 }
 
 export interface ProjectRecord {

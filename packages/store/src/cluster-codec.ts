@@ -3,6 +3,11 @@ import type { ClusterRecord } from '@fixloop/domain';
 
 const STATUSES: ClusterStatus[] = ['new', 'triaged', 'planned', 'fixing', 'pr_opened', 'fixed', 'ignored'];
 
+/** A stored status, `new` when unknown. */
+export function statusOf(s: string | null | undefined): ClusterStatus {
+  return STATUSES.includes(s as ClusterStatus) ? (s as ClusterStatus) : 'new';
+}
+
 /** Reads a cluster hash; per-source counts live in `src:<source>` fields, reporters come from the authors hash. */
 export function decodeCluster(h: Record<string, string>, reporters: number): ClusterRecord | null {
   if (!h.id) return null;
@@ -25,7 +30,7 @@ export function decodeCluster(h: Record<string, string>, reporters: number): Clu
     projectId: h.projectId ?? '',
     title: h.title ?? '',
     summary: h.summary ?? '',
-    status: STATUSES.includes(h.status as ClusterStatus) ? (h.status as ClusterStatus) : 'new',
+    status: statusOf(h.status),
     size: Number(h.size ?? 0),
     countsBySource,
     reporters,

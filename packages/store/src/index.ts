@@ -6,5 +6,6 @@ export * from './redis-cluster-store.js';
 export * from './redis-embedding-cache.js';
 export * from './redis-feedback-store.js';
 export * from './redis-project-store.js';
+export * from './redis-session-store.js';
 export * from './redis-term-stats.js';
 export { bufferToVector, vectorToBuffer } from './vector-codec.js';

@@ -1,5 +1,6 @@
 import type { ClusterListQuery, HistoryEntry } from '@fixloop/contracts';
 import type {
+  ClusterCentroidRow,
   ClusterPage,
   ClusterRecord,
   ClusterStore,
@@ -9,7 +10,7 @@ import type {
   MoveResult,
 } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
-import { dayOf, decodeCluster } from './cluster-codec.js';
+import { dayOf, decodeCluster, statusOf } from './cluster-codec.js';
 import { ClusterMover } from './cluster-mover.js';
 import { encodeCursor, type Position, positionOf, rankAfter } from './cursor.js';
 import { keys } from './keys.js';
@@ -130,6 +131,37 @@ export class RedisClusterStore implements ClusterStore {
         const size = Number(replies[2 * i]?.[1] ?? 0);
         const sum = bufferToVector(replies[2 * i + 1]?.[1] as Buffer | null);
         if (size > 0 && sum) out.push({ id, size, sum });
+      });
+    }
+    return out;
+  }
+
+  async largestWithSums(projectId: string, minSize: number, limit: number): Promise<ClusterCentroidRow[]> {
+    const ids = await this.redis.zrange(
+      keys.clustersBySize(projectId),
+      '+inf',
+      minSize,
+      'BYSCORE',
+      'REV',
+      'LIMIT',
+      0,
+      limit,
+    );
+    const out: ClusterCentroidRow[] = [];
+    for (let s = 0; s < ids.length; s += 1_000) {
+      const chunk = ids.slice(s, s + 1_000);
+      const p = this.redis.pipeline();
+      for (const id of chunk) {
+        p.hmget(keys.cluster(projectId, id), 'title', 'status', 'size');
+        p.getBuffer(keys.clusterSum(projectId, id));
+      }
+      const replies = (await p.exec()) ?? [];
+      chunk.forEach((id, i) => {
+        const [title, status, size] = (replies[2 * i]?.[1] ?? []) as Array<string | null>;
+        const sum = bufferToVector(replies[2 * i + 1]?.[1] as Buffer | null);
+        if (sum && Number(size) > 0) {
+          out.push({ id, title: title ?? '', status: statusOf(status), size: Number(size), sum });
+        }
       });
     }
     return out;

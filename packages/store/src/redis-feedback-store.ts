@@ -11,6 +11,7 @@ import { defineScripts, type ScriptCommands, type ScriptPipeline } from './scrip
 const ADD_MANY_CHUNK = 500;
 const SCAN_BATCH_MIN = 100;
 const SCAN_BATCHES_MAX = 20;
+const DAY_MS = 86_400_000;
 
 type Mode = 'add' | 'add-id' | 'upsert';
 
@@ -255,6 +256,28 @@ export class RedisFeedbackStore implements FeedbackStore {
     for (const s of sources) pipeline.zcard(keys.feedbackSource(projectId, s));
     const replies = (await pipeline.exec()) ?? [];
     return Object.fromEntries(sources.map((s, i) => [s, Number(replies[i]?.[1] ?? 0)]));
+  }
+
+  async dailyCountsBySource(
+    projectId: string,
+    fromMs: number,
+    days: number,
+  ): Promise<Record<string, number[]>> {
+    const sources = (await this.redis.smembers(keys.feedbackSourcesKnown(projectId))).sort();
+    const pipeline = this.redis.pipeline();
+    for (const s of sources) {
+      for (let d = 0; d < days; d++) {
+        const start = fromMs + d * DAY_MS;
+        pipeline.zcount(keys.feedbackSource(projectId, s), start, `(${start + DAY_MS}`);
+      }
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return Object.fromEntries(
+      sources.map((s, i) => [
+        s,
+        Array.from({ length: days }, (_, d) => Number(replies[i * days + d]?.[1] ?? 0)),
+      ]),
+    );
   }
 
   private requireDecoded(fields: string[] | undefined): FeedbackItem {

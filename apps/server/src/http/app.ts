@@ -13,9 +13,11 @@ import type { Container } from '../container.js';
 import { registerAuth } from './auth.js';
 import { registerContentTypes } from './content-types.js';
 import { errorBody, handleError } from './errors.js';
+import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { projectRoutes } from './routes/projects.js';
+import { webRoutes } from './routes/web.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -75,9 +77,16 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'a project API key or the admin key' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'fixloop_session',
+            description:
+              'the dashboard session from POST /auth/login; writes must come from a trusted Origin (PUBLIC_URL, ALLOWED_ORIGINS)',
+          },
         },
       },
-      security: [{ apiKey: [] }],
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -85,6 +94,8 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
 
   registerAuth(app, c);
   await app.register(healthRoutes(c));
+  await app.register(authRoutes(c));
+  await app.register(webRoutes(c.config.webDistDir));
   await app.register(projectRoutes(c));
   await app.register(dataRoutes(c, { scoped: false }));
   await app.register(dataRoutes(c, { scoped: true }), { prefix: '/projects/:projectId' });

@@ -1,8 +1,22 @@
 import { InternalTokens } from '@fixloop/adapters';
 import { ProjectId } from '@fixloop/contracts';
-import { type ApiKeyRecord, DEFAULT_PROJECT_ID, DomainError, hashApiKey } from '@fixloop/domain';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  type ApiKeyRecord,
+  DEFAULT_PROJECT_ID,
+  DomainError,
+  hashApiKey,
+  principalOfKey,
+  resolveSession,
+} from '@fixloop/domain';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../container.js';
+import {
+  assertTrustedOrigin,
+  clearSessionCookie,
+  isUnsafeMethod,
+  readSessionCookie,
+  setSessionCookie,
+} from './session-cookie.js';
 
 /** Who is calling. */
 export type Principal =
@@ -12,8 +26,9 @@ export type Principal =
 
 /**
  * How a route authenticates:
- * - `public`: no credential (health, OpenAPI);
- * - `project`: an API key (or internal credential, when the route allows its scope) of the project;
+ * - `public`: no credential (health, OpenAPI, sign-in, the dashboard's files);
+ * - `project`: an API key — as a Bearer header, or the dashboard's session cookie opened with one —
+ *   (or internal credential, when the route allows its scope) of the project;
  * - `admin`: the admin key only;
  * - `webhook`: the project is resolved, the handler checks the signature or a project key.
  */
@@ -22,6 +37,8 @@ export type AuthMode = 'public' | 'project' | 'admin' | 'webhook';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** How the principal was proven: a Bearer header, or the session cookie. */
+    credential?: 'bearer' | 'session';
     /** The project the request acts on (resolved before the body is read). */
     projectId: string;
   }
@@ -53,7 +70,11 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
     }
     const hash = hashApiKey(token);
     const record: ApiKeyRecord | null = await c.apiKeys.findByHash(hash);
-    if (!record) return undefined;
+    return record ? used(hash, record) : undefined;
+  }
+
+  /** Records (at most once a minute per key) that a key was used, and answers whom it stands for. */
+  function used(hash: string, record: ApiKeyRecord): Principal {
     const now = Date.now();
     if ((lastTouch.get(hash) ?? 0) + TOUCH_EVERY_MS < now) {
       lastTouch.set(hash, now);
@@ -64,11 +85,24 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
           app.log.warn({ err }, 'could not record key use');
         });
     }
-    return record.admin ? { kind: 'admin' } : { kind: 'key', projectId: record.projectId, keyId: record.id };
+    return principalOfKey(record);
+  }
+
+  /** The principal of the key a session was opened with; the cookie is renewed when the session was. */
+  async function principalOfSession(token: string, reply: FastifyReply): Promise<Principal | undefined> {
+    const session = await resolveSession(c.sessionDeps, token);
+    if (!session) return undefined;
+    if (session.refreshed) {
+      setSessionCookie(reply, token, {
+        ttlS: c.config.sessions.ttlS,
+        secure: c.config.sessions.secureCookie,
+      });
+    }
+    return used(session.keyHash, session.key);
   }
 
   app.decorateRequest('projectId', '');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const mode = request.routeOptions.config.auth ?? 'project';
     if (mode === 'public') return;
     const params = request.params as { projectId?: string } | undefined;
@@ -76,9 +110,18 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
     if (scoped !== undefined && !ProjectId.safeParse(scoped).success)
       throw new DomainError('not_found', `project ${scoped} not found`);
 
+    // A Bearer header wins; the session cookie counts only without one.
     const token = bearer(request);
-    const principal = await principalOf(token);
+    const cookie = token === undefined ? readSessionCookie(request) : undefined;
+    const principal =
+      cookie === undefined ? await principalOf(token) : await principalOfSession(cookie, reply);
     request.principal = principal;
+    if (principal) request.credential = cookie === undefined ? 'bearer' : 'session';
+    // A cookie rides along on any request the browser sends, also from another site's page: a
+    // write it authenticates must come from the dashboard's own origin.
+    if (request.credential === 'session' && isUnsafeMethod(request.method)) {
+      assertTrustedOrigin(request, c.config.trustedOrigins);
+    }
 
     if (mode === 'webhook') {
       request.projectId = scoped ?? DEFAULT_PROJECT_ID;
@@ -86,6 +129,10 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
       return;
     }
     if (!principal) {
+      if (cookie !== undefined) {
+        clearSessionCookie(reply, { secure: c.config.sessions.secureCookie });
+        throw new DomainError('unauthorized', 'session expired or ended: sign in again');
+      }
       throw new DomainError(
         'unauthorized',
         token === undefined ? 'missing API key: send Authorization: Bearer <key>' : 'invalid API key',

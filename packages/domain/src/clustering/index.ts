@@ -1,6 +1,7 @@
 export * from './constraints.js';
 export * from './deps.js';
 export * from './llm-summarizer.js';
+export * from './map.js';
 export * from './ports.js';
 export * from './queries.js';
 export * from './recluster.js';

@@ -31,6 +31,15 @@ export interface ClusterVectorState {
   sum: Float32Array;
 }
 
+/** What the cluster map needs of a cluster: what its point shows, and its member-sum vector. */
+export interface ClusterCentroidRow {
+  id: string;
+  title: string;
+  status: ClusterStatus;
+  size: number;
+  sum: Float32Array;
+}
+
 /** One report going into a cluster (`to`), or out of every cluster (`to: null`). */
 export interface ItemMove {
   itemId: string;
@@ -90,6 +99,8 @@ export interface ClusterStore {
   sumOf(projectId: string, id: string): Promise<Float32Array | null>;
   /** Member-sum vectors and sizes of every cluster of the project. */
   vectorStates(projectId: string): Promise<ClusterVectorState[]>;
+  /** The `limit` largest clusters of at least `minSize` reports, largest first, with their member-sum vectors. */
+  largestWithSums(projectId: string, minSize: number, limit: number): Promise<ClusterCentroidRow[]>;
   itemVectors(projectId: string, itemIds: string[]): Promise<Array<Float32Array | null>>;
   pinned(projectId: string, itemIds: string[]): Promise<boolean[]>;
   /** Moves reports between clusters, creating and deleting clusters as needed, in one step. */

@@ -1,4 +1,4 @@
-import type { GithubSyncResult } from '@fixloop/contracts';
+import type { GithubRepoSync, GithubSyncResult } from '@fixloop/contracts';
 import type { FeedbackDeps } from '../feedback/verbs.js';
 import type { IssueTracker, ProjectStore } from '../ports.js';
 import { normalizeGithubIssue } from './github.js';
@@ -52,4 +52,12 @@ export async function syncGithubRepo(
   if (reopenedOrNew) await deps.onUnclustered?.(projectId);
   deps.log.info({ projectId, repository: `${owner}/${repo}`, ...counts }, 'github sync finished');
   return counts;
+}
+
+/** The repositories the project synced, each with the counts of its last sync, by name. */
+export async function listSyncedRepos(
+  deps: Pick<GithubSyncDeps, 'projects'>,
+  projectId: string,
+): Promise<GithubRepoSync[]> {
+  return deps.projects.listGithubSyncs(projectId);
 }

@@ -4,6 +4,8 @@ import {
   ClusteringStatus,
   ClusterJob,
   ClusterListQuery,
+  ClusterMap,
+  ClusterMapQuery,
   ClusterPatch,
   Cursor,
   FeedbackIdsBody,
@@ -17,6 +19,7 @@ import {
   type ClusterRecord,
   clusterHistory,
   clusteringStatus,
+  clusterMap,
   getClusterDetail,
   listClusters,
   mergeClusters,
@@ -112,6 +115,19 @@ export function clusterRoutes(c: Container, scoped: boolean): FastifyPluginAsync
         },
       },
       async (request) => listClusters(deps(request), request.projectId, request.query),
+    );
+    app.get(
+      '/clusters/map',
+      {
+        schema: {
+          tags,
+          summary: 'A 2-D map of the largest clusters: their centroids on the first two principal components',
+          params: paramsOf(scoped, {}),
+          querystring: ClusterMapQuery,
+          response: { 200: ClusterMap, ...errors },
+        },
+      },
+      async (request) => clusterMap(deps(request), request.projectId, request.query),
     );
     app.post(
       '/clusters/recluster',

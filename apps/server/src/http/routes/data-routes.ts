@@ -3,6 +3,7 @@ import type { Container } from '../../container.js';
 import { clusterRoutes } from './clusters.js';
 import { feedbackRoutes } from './feedback.js';
 import { ingestRoutes } from './ingest.js';
+import { overviewRoutes } from './overview.js';
 
 /** The project's data routes, mounted at the root (the caller's project) and under `/projects/{pid}`. */
 export function dataRoutes(c: Container, opts: { scoped: boolean }): FastifyPluginAsyncZod {
@@ -10,5 +11,6 @@ export function dataRoutes(c: Container, opts: { scoped: boolean }): FastifyPlug
     await app.register(feedbackRoutes(c, opts.scoped));
     await app.register(ingestRoutes(c, opts.scoped));
     await app.register(clusterRoutes(c, opts.scoped));
+    await app.register(overviewRoutes(c, opts.scoped));
   };
 }

@@ -2,8 +2,10 @@ import { verifyGithubSignature, verifyHexHmac } from '@fixloop/adapters';
 import {
   GithubIssuesEvent,
   GithubRepoParams,
+  GithubRepoSync,
   GithubSyncResult,
   IngestResult,
+  pageOf,
   RedditIngestBody,
   RedditPollResult,
   SentryWebhookBody,
@@ -16,6 +18,7 @@ import {
   getSecret,
   getSubreddits,
   ingestFeedback,
+  listSyncedRepos,
   normalizeGithubIssue,
   normalizeRedditPost,
   normalizeSentryWebhook,
@@ -177,6 +180,19 @@ export function ingestRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZ
           token,
         );
       },
+    );
+
+    app.get(
+      '/ingest/github/repos',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'The repositories this project synced, with the counts of each last sync',
+          params: paramsOf(scoped, {}),
+          response: { 200: pageOf(GithubRepoSync), ...errors },
+        },
+      },
+      async (request) => ({ items: await listSyncedRepos(c.githubDeps, request.projectId) }),
     );
 
     app.get(

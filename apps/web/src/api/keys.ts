@@ -1,0 +1,26 @@
+import type { QueryValue } from './client';
+
+type Params = Record<string, QueryValue>;
+
+/**
+ * Query keys. Everything a project owns starts with `['project', pid]`, so switching projects never
+ * shows another project's data and one invalidation refreshes a whole area.
+ */
+export const queryKeys = {
+  session: ['session'] as const,
+  project: (pid: string) => ['project', pid] as const,
+  clusters: (pid: string) => ['project', pid, 'clusters'] as const,
+  clusterList: (pid: string, params: Params) => ['project', pid, 'clusters', 'list', params] as const,
+  clusterLists: (pid: string) => ['project', pid, 'clusters', 'list'] as const,
+  cluster: (pid: string, id: string) => ['project', pid, 'clusters', 'detail', id] as const,
+  clusterHistory: (pid: string, id: string) => ['project', pid, 'clusters', 'history', id] as const,
+  clusterSearch: (pid: string, q: string) => ['project', pid, 'clusters', 'search', q] as const,
+  clusterMap: (pid: string) => ['project', pid, 'clusters', 'map'] as const,
+  clusteringStatus: (pid: string) => ['project', pid, 'clustering', 'status'] as const,
+  clusterJobs: (pid: string, params: Params) => ['project', pid, 'clustering', 'jobs', params] as const,
+  clustering: (pid: string) => ['project', pid, 'clustering'] as const,
+  overview: (pid: string) => ['project', pid, 'overview'] as const,
+  feedback: (pid: string, params: Params) => ['project', pid, 'feedback', params] as const,
+  subreddits: (pid: string) => ['project', pid, 'sources', 'subreddits'] as const,
+  githubRepos: (pid: string) => ['project', pid, 'sources', 'github-repos'] as const,
+};

@@ -1,0 +1,3 @@
+export * from './ports.js';
+export * from './principal.js';
+export * from './sessions.js';
