@@ -8,6 +8,8 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       // the dashboard's component tests; each file sets `// @vitest-environment jsdom`
       'apps/web/src/**/*.test.tsx',
+      // the dashboard in real Chromium against the real server (skipped without /usr/bin/chromium)
+      'apps/web/e2e/**/*.test.ts',
     ],
     globalSetup: ['./test-support/redis-global-setup.ts'],
     testTimeout: 20_000,

@@ -49,7 +49,7 @@ export class BullScheduler implements Scheduler, ClusteringScheduler {
 
   /**
    * One BullMQ job per clustering job record (its id is the record's id, so a job is queued once).
-   * A run that finds the project locked fails with a busy error and is retried with backoff.
+   * A run that finds the project locked fails with a busy error and is retried every second.
    */
   async enqueueClustering(projectId: string, clusterJobId: string, delayMs: number): Promise<void> {
     await this.clusteringQueue.add(
@@ -58,8 +58,10 @@ export class BullScheduler implements Scheduler, ClusteringScheduler {
       {
         jobId: `clustering-${clusterJobId}`,
         delay: delayMs,
-        attempts: 50,
-        backoff: { type: 'exponential', delay: 500 },
+        // "Busy" (another run holds the project) is retried every second for up to half an hour;
+        // a pending run left behind after that is picked up again by run-now or a worker start.
+        attempts: 1_800,
+        backoff: { type: 'fixed', delay: 1_000 },
         removeOnComplete: true,
         removeOnFail: 1_000,
       },

@@ -1,5 +1,5 @@
-import type { FeedbackItem, FeedbackStatus } from '@fixloop/contracts';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { FeedbackItem, FeedbackStatus, IngestResult } from '@fixloop/contracts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProjectId } from '../auth/project-context';
 import { apiRequest, projectPath } from './client';
 import type { Page } from './clusters';
@@ -22,5 +22,19 @@ export function useFeedbackList(params: FeedbackListParams) {
     queryFn: ({ signal }) =>
       apiRequest<Page<FeedbackItem>>(projectPath(pid, '/feedback'), { query: params, signal }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Submits one report by hand (`POST /feedback`); every feedback list and the clusters refresh. */
+export function useAddFeedback() {
+  const pid = useProjectId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { title: string; body?: string | undefined }) =>
+      apiRequest<IngestResult>(projectPath(pid, '/feedback'), {
+        method: 'POST',
+        body: input.body ? { title: input.title, body: input.body } : { title: input.title },
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['project', pid, 'feedback'] }),
   });
 }

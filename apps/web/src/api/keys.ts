@@ -23,4 +23,5 @@ export const queryKeys = {
   feedback: (pid: string, params: Params) => ['project', pid, 'feedback', params] as const,
   subreddits: (pid: string) => ['project', pid, 'sources', 'subreddits'] as const,
   githubRepos: (pid: string) => ['project', pid, 'sources', 'github-repos'] as const,
+  apiKeys: (pid: string) => ['project', pid, 'api-keys'] as const,
 };

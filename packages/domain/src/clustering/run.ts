@@ -86,7 +86,7 @@ export async function runClusteringJob(
   const checkLock = () => {
     if (lockLost) throw new LockLostError('the clustering lock was lost; another worker took over');
   };
-  let failed = false;
+  let error: unknown;
   try {
     const stored = await deps.clusters.getRepresentation(projectId);
     const kind =
@@ -96,27 +96,32 @@ export async function runClusteringJob(
     if (kind === 'recluster') await reclusterAll(deps, projectId, stats, checkLock);
     else await runIncremental(deps, projectId, stats, checkLock);
     await deps.clusters.setRepresentation(projectId, deps.representation.id);
-    stats.seconds = round((deps.now().getTime() - started.getTime()) / 1000);
-    await deps.jobs.finish(projectId, job.id, {
-      status: 'succeeded',
-      finishedAt: deps.now().toISOString(),
-      stats,
-    });
-    log.info({ ...stats }, 'clustering job succeeded');
   } catch (err) {
-    failed = true;
-    stats.seconds = round((deps.now().getTime() - started.getTime()) / 1000);
-    const message = err instanceof Error ? err.message : String(err);
+    error = err;
+  } finally {
+    clearI(timer);
+    // The lock goes before the job record says it ended: a run queued the moment this one is
+    // seen to end must find the project free, not wait out a busy retry.
+    await deps.jobs.releaseLock(projectId, token);
+  }
+  stats.seconds = round((deps.now().getTime() - started.getTime()) / 1000);
+  const failed = error !== undefined;
+  if (failed) {
+    const message = error instanceof Error ? error.message : String(error);
     await deps.jobs.finish(projectId, job.id, {
       status: 'failed',
       finishedAt: deps.now().toISOString(),
       stats,
       error: message,
     });
-    log.error({ err, ...stats }, 'clustering job failed');
-  } finally {
-    clearI(timer);
-    await deps.jobs.releaseLock(projectId, token);
+    log.error({ err: error, ...stats }, 'clustering job failed');
+  } else {
+    await deps.jobs.finish(projectId, job.id, {
+      status: 'succeeded',
+      finishedAt: deps.now().toISOString(),
+      stats,
+    });
+    log.info({ ...stats }, 'clustering job succeeded');
   }
   await followUp(deps, projectId, failed || stats.embeddingFailures > 0);
   return deps.jobs.get(projectId, job.id);

@@ -8,6 +8,7 @@ import { Pager, useCursorPages } from '../../components/pager';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { RelativeTime } from '../../components/time';
 import { useDebounced } from '../../components/use-debounced';
+import { AddFeedbackForm } from './add-feedback-form';
 
 const SOURCES = ['manual', 'github', 'reddit', 'sentry'];
 
@@ -68,6 +69,7 @@ export function FeedbackPage() {
       <div className="page-header">
         <h1 id="feedback-heading">Feedback</h1>
       </div>
+      <AddFeedbackForm />
       <div className="toolbar">
         <form
           className="field field-inline search-field"

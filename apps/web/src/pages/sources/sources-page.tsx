@@ -11,6 +11,7 @@ import { useProjectId } from '../../auth/project-context';
 import { ErrorState, Loading } from '../../components/states';
 import { RelativeTime } from '../../components/time';
 import { useToast } from '../../components/toast';
+import { ApiKeysPanel } from './api-keys-panel';
 
 function RedditSource() {
   const id = useId();
@@ -202,6 +203,7 @@ export function SourcesPage() {
         <GithubSource />
         <RedditSource />
         <Webhooks />
+        <ApiKeysPanel />
       </div>
     </section>
   );
