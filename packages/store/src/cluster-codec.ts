@@ -8,8 +8,8 @@ export function statusOf(s: string | null | undefined): ClusterStatus {
   return STATUSES.includes(s as ClusterStatus) ? (s as ClusterStatus) : 'new';
 }
 
-/** Reads a cluster hash; per-source counts live in `src:<source>` fields, reporters come from the authors hash. */
-export function decodeCluster(h: Record<string, string>, reporters: number): ClusterRecord | null {
+/** Reads a cluster hash; per-source counts live in `src:<source>` fields. */
+export function decodeCluster(h: Record<string, string>): ClusterRecord | null {
   if (!h.id) return null;
   const countsBySource: Record<string, number> = {};
   for (const [k, v] of Object.entries(h)) {
@@ -33,7 +33,7 @@ export function decodeCluster(h: Record<string, string>, reporters: number): Clu
     status: statusOf(h.status),
     size: Number(h.size ?? 0),
     countsBySource,
-    reporters,
+    reporters: Number(h.reporters ?? 0),
     firstSeenAt: h.firstSeenAt ?? h.createdAt ?? '',
     lastSeenAt: h.lastSeenAt ?? h.createdAt ?? '',
     cohesion: Number(h.cohesion ?? 1),

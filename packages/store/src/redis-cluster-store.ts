@@ -42,8 +42,7 @@ export class RedisClusterStore implements ClusterStore {
     const replies = (await p.exec()) ?? [];
     return replies.map(([err, h]) => {
       if (err) return null;
-      const hash = h as Record<string, string>;
-      return decodeCluster(hash, Number(hash.reporters ?? 0));
+      return decodeCluster(h as Record<string, string>);
     });
   }
 

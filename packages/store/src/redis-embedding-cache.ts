@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EmbeddingCache } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
+import { bufferToVector, vectorToBuffer } from './vector-codec.js';
 
 export interface RedisEmbeddingCacheOptions {
   /** Expiry of each entry in seconds; default none (an entry is only recomputed if it is gone). */
@@ -28,7 +29,7 @@ export class RedisEmbeddingCache implements EmbeddingCache {
     const values = await this.redis.mgetBuffer(
       texts.map((t) => keys.embCache(embeddingCacheHash(embedderId, t))),
     );
-    return values.map(decodeVector);
+    return values.map(bufferToVector);
   }
 
   async setMany(embedderId: string, entries: Array<[text: string, vector: Float32Array]>): Promise<void> {
@@ -36,7 +37,7 @@ export class RedisEmbeddingCache implements EmbeddingCache {
     const pipeline = this.redis.pipeline();
     for (const [text, vector] of entries) {
       const key = keys.embCache(embeddingCacheHash(embedderId, text));
-      const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+      const bytes = vectorToBuffer(vector);
       if (this.opts.ttlSeconds) pipeline.set(key, bytes, 'EX', this.opts.ttlSeconds);
       else pipeline.set(key, bytes);
     }
@@ -44,12 +45,4 @@ export class RedisEmbeddingCache implements EmbeddingCache {
     const failed = replies.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
   }
-}
-
-/** Copies into an aligned Float32Array (Redis buffers may start at any offset); null for absent or torn values. */
-function decodeVector(bytes: Buffer | null): Float32Array | null {
-  if (!bytes || bytes.length === 0 || bytes.length % 4 !== 0) return null;
-  const out = new Float32Array(bytes.length / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
 }

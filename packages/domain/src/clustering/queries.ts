@@ -1,3 +1,4 @@
+import { similarityToCluster } from '@fixloop/clustering';
 import type {
   Cluster,
   ClusterDetail,
@@ -79,13 +80,10 @@ export async function getClusterDetail(
   return { ...toCluster(record, trend ?? []), items: members };
 }
 
-/** Mean similarity of a member to the other members: (v·sum − 1) / (size − 1); 1 when alone. */
+/** A member's mean similarity to the other members (the core's measure), rounded; 0 without vectors. */
 export function similarityToRest(v: Float32Array | null, sum: Float32Array | null, size: number): number {
-  if (!v || !sum) return 0;
-  if (size <= 1) return 1;
-  let dot = 0;
-  for (let k = 0; k < Math.min(v.length, sum.length); k++) dot += (v[k] as number) * (sum[k] as number);
-  return Math.round(((dot - 1) / (size - 1)) * 1000) / 1000;
+  if (!v || !sum || v.length !== sum.length) return 0;
+  return Math.round(similarityToCluster(v, sum, size, true) * 1000) / 1000;
 }
 
 export async function clusteringStatus(deps: ClusteringDeps, projectId: string): Promise<ClusteringStatus> {
