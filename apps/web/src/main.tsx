@@ -9,6 +9,8 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/data.css';
 import './styles/pages.css';
+import './styles/feedback.css';
+import './styles/sources.css';
 import './styles/narrow.css';
 
 const root = document.getElementById('root');

@@ -76,3 +76,40 @@ export const CreatedApiKey = z.object({
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
 export const CreatedProject = z.object({ project: Project, apiKey: z.string() });
+
+/** `PATCH /projects/{pid}`: what a project's own key may change about it. */
+export const ProjectUpdate = z
+  .object({
+    name: CreateProjectBody.shape.name,
+  })
+  .strict();
+export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+/**
+ * `POST /projects/{pid}/repository/check`: asks GitHub, live, whether `token` (else the project's
+ * stored token, else the server's `GITHUB_TOKEN`) can see `owner/name`. Nothing is stored.
+ */
+export const RepositoryCheckBody = z
+  .object({
+    owner: OwnerOrRepo,
+    name: OwnerOrRepo,
+    token: text(1_024).min(1).optional(),
+  })
+  .strict();
+export type RepositoryCheckBody = z.infer<typeof RepositoryCheckBody>;
+
+/** What GitHub said about a repository and the token that asked. */
+export const RepositoryCheck = z
+  .object({
+    fullName: z.string(),
+    defaultBranch: z.string(),
+    private: z.boolean(),
+    htmlUrl: z.string(),
+    openIssues: z.number().int(),
+    /** Whether the token may push branches (needed for fixes; reading issues needs less). */
+    canPush: z.boolean(),
+    /** Which token answered: the one in the request, the project's stored one, the server's, or none. */
+    tokenSource: z.enum(['request', 'project', 'server', 'none']),
+  })
+  .meta({ id: 'RepositoryCheck' });
+export type RepositoryCheck = z.infer<typeof RepositoryCheck>;
