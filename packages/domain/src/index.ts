@@ -1,3 +1,4 @@
+export * from './agents/ports.js';
 export * from './auth/index.js';
 export * from './clustering/index.js';
 export * from './dashboard/overview.js';
