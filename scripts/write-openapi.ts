@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       requestRedditPoll: unused('the scheduler'),
       syncRedditSchedule: unused('the scheduler'),
     },
-    tracker: { listIssues: unused('the issue tracker') },
+    tracker: { listIssues: unused('the issue tracker'), getRepository: unused('the issue tracker') },
     clustering: () => ({
       representation: {
         id: 'none',

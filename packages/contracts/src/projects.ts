@@ -77,10 +77,10 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
 export const CreatedProject = z.object({ project: Project, apiKey: z.string() });
 
-/** `PATCH /projects/{pid}`: what a project's own key may change about it. */
+/** `PATCH /projects/{pid}`: what a project's own key may change about it (its id never changes). */
 export const ProjectUpdate = z
   .object({
-    name: CreateProjectBody.shape.name,
+    name: CreateProjectBody.shape.name.meta({ description: 'the new display name; the id stays' }),
   })
   .strict();
 export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
@@ -93,7 +93,10 @@ export const RepositoryCheckBody = z
   .object({
     owner: OwnerOrRepo,
     name: OwnerOrRepo,
-    token: text(1_024).min(1).optional(),
+    token: text(1_024)
+      .min(1)
+      .optional()
+      .meta({ description: 'a token to try instead of the stored ones; used once, never stored or logged' }),
   })
   .strict();
 export type RepositoryCheckBody = z.infer<typeof RepositoryCheckBody>;
@@ -101,15 +104,23 @@ export type RepositoryCheckBody = z.infer<typeof RepositoryCheckBody>;
 /** What GitHub said about a repository and the token that asked. */
 export const RepositoryCheck = z
   .object({
-    fullName: z.string(),
+    fullName: z.string().meta({ description: '`owner/name` as GitHub spells it' }),
     defaultBranch: z.string(),
     private: z.boolean(),
     htmlUrl: z.string(),
-    openIssues: z.number().int(),
+    openIssues: z
+      .number()
+      .int()
+      .meta({ description: "GitHub's open_issues_count (it counts pull requests too)" }),
     /** Whether the token may push branches (needed for fixes; reading issues needs less). */
-    canPush: z.boolean(),
+    canPush: z.boolean().meta({
+      description: 'whether the token may push branches (needed for fixes); false when asked anonymously',
+    }),
     /** Which token answered: the one in the request, the project's stored one, the server's, or none. */
-    tokenSource: z.enum(['request', 'project', 'server', 'none']),
+    tokenSource: z.enum(['request', 'project', 'server', 'none']).meta({
+      description:
+        "which token asked: the request's, the project's stored githubToken, the server's GITHUB_TOKEN, or none",
+    }),
   })
   .meta({ id: 'RepositoryCheck' });
 export type RepositoryCheck = z.infer<typeof RepositoryCheck>;

@@ -93,6 +93,8 @@ export interface ProjectStore {
   index(id: string): Promise<void>;
   get(id: string): Promise<ProjectRecord | null>;
   list(): Promise<ProjectRecord[]>;
+  /** Renames an existing project; false when there is none with that id. */
+  rename(id: string, name: string): Promise<boolean>;
   setRepository(id: string, repository: RepositorySettings): Promise<void>;
   /** Encrypted secret values by name. */
   getSecrets(id: string): Promise<Partial<Record<SecretName, string>>>;
@@ -156,6 +158,17 @@ export interface TrackerIssue {
   comments?: number;
 }
 
+/** A repository as the tracker sees it, with what the asking token may do there. */
+export interface TrackerRepository {
+  fullName: string;
+  defaultBranch: string;
+  private: boolean;
+  htmlUrl: string;
+  openIssues: number;
+  /** The asking token's rights; GitHub leaves them out for anonymous requests. */
+  permissions?: { admin: boolean; push: boolean; pull: boolean };
+}
+
 export interface IssueTracker {
   /** Issues of a repository updated at or after `since`, oldest update first, one page at a time. */
   listIssues(params: {
@@ -164,6 +177,11 @@ export interface IssueTracker {
     since?: string;
     token?: string;
   }): AsyncIterable<TrackerIssue[]>;
+  /**
+   * One repository, for someone waiting on the answer: a rate limit fails at once instead of being
+   * waited out. Fails like `listIssues`: `not_found` when the token cannot see it, else an `UpstreamError`.
+   */
+  getRepository(params: { owner: string; repo: string; token?: string }): Promise<TrackerRepository>;
 }
 
 /** Schedules background work; the composition root decides how (BullMQ, or nothing). */

@@ -9,6 +9,13 @@ redis.call('HSET', KEYS[1], 'id', ARGV[1], 'name', ARGV[2], 'createdAt', ARGV[3]
 return 1
 `;
 
+// HSET alone would create a stub hash without id or createdAt for an unknown id.
+const RENAME_PROJECT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'name', ARGV[1])
+return 1
+`;
+
 /** Projects, their settings, encrypted secrets and source configuration. */
 export class RedisProjectStore implements ProjectStore {
   constructor(private readonly redis: Redis) {}
@@ -49,6 +56,10 @@ export class RedisProjectStore implements ProjectStore {
       if (r) out.push(r);
     }
     return out;
+  }
+
+  async rename(id: string, name: string): Promise<boolean> {
+    return (await this.redis.eval(RENAME_PROJECT, 1, keys.project(id), name)) === 1;
   }
 
   async setRepository(id: string, repository: RepositorySettings): Promise<void> {

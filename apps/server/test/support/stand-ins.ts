@@ -172,6 +172,85 @@ export function githubIssuesApi(repos: Map<string, GithubIssue[]>, pageSize: num
   };
 }
 
+/** What one token may do in a repository, as GitHub reports it in `permissions`. */
+export interface GithubPermissions {
+  admin: boolean;
+  push: boolean;
+  pull: boolean;
+}
+
+/** A repository the stand-in knows, and which tokens can see it. */
+export interface GithubRepoFixture {
+  repository: Record<string, unknown> & { full_name: string; private: boolean };
+  access: Record<string, GithubPermissions>;
+}
+
+/** A repository as `GET /repos/{owner}/{repo}` answers it (abridged), without `permissions`. */
+export function githubRepository(
+  fullName: string,
+  extra: Record<string, unknown> = {},
+): GithubRepoFixture['repository'] {
+  const [owner = '', name = ''] = fullName.split('/');
+  return {
+    id: 1_296_269,
+    node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
+    name,
+    full_name: fullName,
+    owner: { login: owner, id: 1, type: 'Organization' },
+    private: false,
+    html_url: `https://github.com/${fullName}`,
+    description: null,
+    fork: false,
+    url: `https://api.github.com/repos/${fullName}`,
+    created_at: '2024-01-26T19:01:12Z',
+    updated_at: '2026-01-26T19:14:43Z',
+    pushed_at: '2026-01-26T19:06:43Z',
+    default_branch: 'main',
+    open_issues_count: 0,
+    visibility: 'public',
+    ...extra,
+  };
+}
+
+/**
+ * `GET /repos/{owner}/{repo}` as GitHub serves it: a token it does not know → 401 (Bad
+ * credentials); a repository the caller cannot see (private without access, or unknown) → 404; else
+ * the repository, with the token's `permissions` only when the request was authenticated (a public
+ * repository gives any known token pull rights). Names match case-insensitively, like GitHub's.
+ */
+export function githubReposApi(repos: Map<string, GithubRepoFixture>, knownTokens: Set<string>): Route {
+  const notFoundReply: Reply = {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+  };
+  return (req) => {
+    const m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(req.path);
+    if (req.method !== 'GET' || !m) return notFoundReply;
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' ? /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1] : undefined;
+    if (auth !== undefined && (token === undefined || !knownTokens.has(token))) {
+      return {
+        status: 401,
+        body: {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '401',
+        },
+      };
+    }
+    const fixture = repos.get(`${m[1]}/${m[2]}`.toLowerCase());
+    if (!fixture) return notFoundReply;
+    if (token === undefined) return fixture.repository.private ? notFoundReply : { body: fixture.repository };
+    const permissions =
+      fixture.access[token] ??
+      (fixture.repository.private ? undefined : { admin: false, push: false, pull: true });
+    if (!permissions) return notFoundReply;
+    return {
+      body: { ...fixture.repository, permissions: { ...permissions, maintain: false, triage: false } },
+    };
+  };
+}
+
 // --- Reddit -------------------------------------------------------------------------------------
 
 export interface RedditPostData {

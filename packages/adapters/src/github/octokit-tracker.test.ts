@@ -241,3 +241,135 @@ describe('OctokitTracker.listIssues', () => {
     expect(gh.seen).toHaveLength(2);
   });
 });
+
+/** `GET /repos/{owner}/{repo}` as GitHub documents it (abridged); `permissions` only when authenticated. */
+function repository(extra: Record<string, unknown> = {}) {
+  return {
+    id: 1296269,
+    node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
+    name: 'app',
+    full_name: 'Acme/app',
+    owner: { login: 'Acme', id: 1, type: 'Organization' },
+    private: true,
+    html_url: 'https://github.com/Acme/app',
+    description: 'The app',
+    fork: false,
+    default_branch: 'trunk',
+    open_issues_count: 17,
+    visibility: 'private',
+    ...extra,
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
+describe('OctokitTracker.getRepository', () => {
+  it('asks GET /repos/{owner}/{repo} with the token and maps the answer', async () => {
+    const gh = await github(() => ({
+      body: repository({
+        permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+      }),
+    }));
+    const repo = await new OctokitTracker({ baseUrl: gh.url, log }).getRepository({
+      owner: 'acme',
+      repo: 'app',
+      token: 'ghp_abc',
+    });
+    expect(repo).toEqual({
+      fullName: 'Acme/app',
+      defaultBranch: 'trunk',
+      private: true,
+      htmlUrl: 'https://github.com/Acme/app',
+      openIssues: 17,
+      permissions: { admin: false, push: true, pull: true },
+    });
+    expect(gh.seen.map((s) => s.path)).toEqual(['/repos/acme/app']);
+    expect(gh.seen[0]?.headers.authorization).toBe('token ghp_abc');
+  });
+
+  it('asks anonymously without a token, and GitHub then says nothing about permissions', async () => {
+    const gh = await github(() => ({ body: repository({ private: false }) }));
+    const repo = await new OctokitTracker({ baseUrl: gh.url, log }).getRepository({ owner: 'a', repo: 'b' });
+    expect(repo.permissions).toBeUndefined();
+    expect(repo.private).toBe(false);
+    expect(gh.seen[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('fails with the same errors as listIssues, without waiting out a rate limit', async () => {
+    const reset = String(Math.floor(Date.now() / 1000) + 3600);
+    const cases: Array<[Answer, Record<string, unknown>]> = [
+      [{ status: 404, body: notFound }, { code: 'not_found' }],
+      [
+        { status: 401, body: { message: 'Bad credentials' } },
+        { status: 401, retryable: false },
+      ],
+      [
+        {
+          status: 403,
+          headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+          body: { message: 'API rate limit exceeded for user ID 1.' },
+        },
+        { status: 403, retryable: true },
+      ],
+      [
+        { status: 429, headers: { 'retry-after': '60' }, body: { message: 'secondary rate limit' } },
+        { status: 429, retryable: true },
+      ],
+      [
+        { status: 403, body: { message: 'Resource protected by SAML' } },
+        { status: 403, retryable: false },
+      ],
+    ];
+    for (const [answer, expected] of cases) {
+      const gh = await github(() => answer);
+      const started = Date.now();
+      const err = await rejection(
+        new OctokitTracker({ baseUrl: gh.url, log }).getRepository({
+          owner: 'acme',
+          repo: 'app',
+          token: 't',
+        }),
+      );
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err).toMatchObject(expected);
+      expect(gh.seen, JSON.stringify(answer)).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
+  });
+
+  it('tries a 5xx once more, then reports GitHub unavailable', async () => {
+    const gh = await github(() => ({ status: 503, body: { message: 'Service Unavailable' } }));
+    const err = await rejection(
+      new OctokitTracker({ baseUrl: gh.url, log }).getRepository({ owner: 'acme', repo: 'app' }),
+    );
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ code: 'upstream_unavailable', status: 503, retryable: true });
+    expect(gh.seen).toHaveLength(2);
+  });
+
+  it('says GitHub could not be reached when nothing answers', async () => {
+    const gh = await github(() => ({}));
+    const closed = gh.url;
+    await servers.pop()?.();
+    const err = await rejection(
+      new OctokitTracker({ baseUrl: closed, log }).getRepository({ owner: 'acme', repo: 'app' }),
+    );
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ retryable: true, message: 'GitHub could not be reached' });
+    expect((err as UpstreamError).status).toBeUndefined();
+  });
+
+  it('refuses an answer of unexpected shape', async () => {
+    const gh = await github(() => ({ body: { full_name: 'acme/app' } }));
+    const err = await rejection(
+      new OctokitTracker({ baseUrl: gh.url, log }).getRepository({ owner: 'acme', repo: 'app' }),
+    );
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ retryable: false });
+  });
+});

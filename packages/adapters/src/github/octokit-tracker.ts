@@ -4,12 +4,14 @@ import {
   type IssueTracker,
   type Logger,
   type TrackerIssue,
+  type TrackerRepository,
   trackerIssueFromPayload,
   UpstreamError,
 } from '@fixloop/domain';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { GithubRepositoryPayload, trackerRepositoryFromPayload } from './repository-payload.js';
 
 const GithubClient = Octokit.plugin(throttling, retry);
 
@@ -23,16 +25,20 @@ export interface OctokitTrackerOptions {
 }
 
 /**
- * GitHub issues through Octokit: paginated, oldest update first, `since` for incremental syncs.
- * Rate limits are respected by the throttling plugin (it waits for `retry-after` or
- * `x-ratelimit-reset`), transient 5xx are retried by the retry plugin.
+ * GitHub issues through Octokit: paginated, oldest update first, `since` for incremental syncs;
+ * and single repository lookups. Rate limits are respected by the throttling plugin (it waits for
+ * `retry-after` or `x-ratelimit-reset`), transient 5xx are retried by the retry plugin.
  */
 export class OctokitTracker implements IssueTracker {
   constructor(private readonly opts: OctokitTrackerOptions) {}
 
-  private client(token: string | undefined) {
+  /**
+   * `interactive`: someone waits for the answer, so a rate limit fails at once instead of being
+   * waited out, and a 5xx or unreachable GitHub is tried once more instead of three times.
+   */
+  private client(token: string | undefined, interactive = false) {
     const { log } = this.opts;
-    const retries = this.opts.rateLimitRetries ?? 2;
+    const retries = interactive ? 0 : (this.opts.rateLimitRetries ?? 2);
     return new GithubClient({
       baseUrl: this.opts.baseUrl,
       userAgent: this.opts.userAgent ?? 'fixloop/0.1',
@@ -66,7 +72,10 @@ export class OctokitTracker implements IssueTracker {
           return retryCount < retries;
         },
       },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      retry: {
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        ...(interactive ? { retries: INTERACTIVE_RETRIES } : {}),
+      },
     });
   }
 
@@ -104,7 +113,28 @@ export class OctokitTracker implements IssueTracker {
       throw toDomainError(err, `${params.owner}/${params.repo}`);
     }
   }
+
+  /** `GET /repos/{owner}/{repo}`, asked interactively (see `client`). */
+  async getRepository(params: { owner: string; repo: string; token?: string }): Promise<TrackerRepository> {
+    const octokit = this.client(params.token, true);
+    const name = `${params.owner}/${params.repo}`;
+    let data: unknown;
+    try {
+      ({ data } = await octokit.rest.repos.get({ owner: params.owner, repo: params.repo }));
+    } catch (err) {
+      throw toDomainError(err, name);
+    }
+    const parsed = GithubRepositoryPayload.safeParse(data);
+    if (!parsed.success) {
+      this.opts.log.warn({ repository: name }, 'GitHub answered a repository of unexpected shape');
+      throw new UpstreamError('github', `GitHub answered ${name} in an unexpected shape`, false);
+    }
+    return trackerRepositoryFromPayload(parsed.data);
+  }
 }
+
+/** Retries of a 5xx or a network failure while someone waits (the retry plugin waits 1 s first). */
+const INTERACTIVE_RETRIES = 1;
 
 function toDomainError(err: unknown, repo: string): Error {
   const status =
@@ -139,7 +169,9 @@ function toDomainError(err: unknown, repo: string): Error {
       status,
     );
   }
-  if (status !== undefined)
+  // Octokit reports a request that got no answer at all (refused, reset, DNS) as a 500 without a response.
+  const answered = (err as { response?: unknown }).response !== undefined;
+  if (status !== undefined && answered)
     return new UpstreamError('github', `GitHub answered ${status}`, status >= 500, status);
   return new UpstreamError('github', 'GitHub could not be reached', true);
 }

@@ -74,6 +74,12 @@ export async function getProject(deps: ProjectDeps, id: string): Promise<Project
   return toProject(await requireProject(deps, id));
 }
 
+/** Gives a project a new display name; its id, keys and data stay as they are. */
+export async function renameProject(deps: ProjectDeps, id: string, name: string): Promise<Project> {
+  if (!(await deps.projects.rename(id, name))) throw notFound('project', id);
+  return getProject(deps, id);
+}
+
 export async function requireProject(
   deps: Pick<ProjectDeps, 'projects'>,
   id: string,

@@ -14,6 +14,7 @@ import {
   importFeedback,
   ingestFeedback,
   listFeedback,
+  loadSampleReports,
   updateFeedback,
 } from '@fixloop/domain';
 import type { FastifyRequest } from 'fastify';
@@ -101,6 +102,22 @@ export function feedbackRoutes(c: Container, scoped: boolean): FastifyPluginAsyn
         return reply.status(204).send(null);
       },
     );
+
+    // Onboarding acts on one project by name, like the other project settings: only under /projects/{pid}.
+    if (scoped) {
+      app.post(
+        '/feedback/sample',
+        {
+          schema: {
+            tags,
+            summary: 'Load the bundled sample reports (about 40, six problems) to try Fixloop; idempotent',
+            params: paramsOf(scoped, {}),
+            response: { 200: ImportResult, ...errors },
+          },
+        },
+        async (request) => loadSampleReports(deps(request), request.projectId, c.projectDeps.now()),
+      );
+    }
 
     await app.register(async (scope) => {
       // NDJSON is streamed line by line; only this route accepts it.

@@ -6,17 +6,22 @@ import {
   CreateProjectBody,
   Project,
   ProjectId,
+  ProjectUpdate,
   pageOf,
+  RepositoryCheck,
+  RepositoryCheckBody,
   RepositorySettings,
   SecretsUpdate,
 } from '@fixloop/contracts';
 import {
+  checkRepository,
   createApiKey,
   createProject,
   getProject,
   getRepository,
   listApiKeys,
   listProjects,
+  renameProject,
   revokeApiKey,
   setRepository,
   setSecrets,
@@ -54,6 +59,19 @@ export function projectRoutes(c: Container): FastifyPluginAsyncZod {
       { schema: { tags, params: Pid, response: { 200: Project, ...errors } } },
       async (request) => getProject(deps, request.projectId),
     );
+    app.patch(
+      '/projects/:projectId',
+      {
+        schema: {
+          tags,
+          summary: 'Rename a project (its id, keys and data stay)',
+          params: Pid,
+          body: ProjectUpdate,
+          response: { 200: Project, ...errors },
+        },
+      },
+      async (request) => renameProject(deps, request.projectId, request.body.name),
+    );
     app.get(
       '/projects/:projectId/repository',
       { schema: { tags, params: Pid, response: { 200: RepositorySettings, ...errors } } },
@@ -70,6 +88,24 @@ export function projectRoutes(c: Container): FastifyPluginAsyncZod {
         },
       },
       async (request) => setRepository(deps, request.projectId, request.body),
+    );
+    app.post(
+      '/projects/:projectId/repository/check',
+      {
+        schema: {
+          tags,
+          summary: 'Ask GitHub now whether a token can see (and push to) a repository; nothing is stored',
+          params: Pid,
+          body: RepositoryCheckBody,
+          response: { 200: RepositoryCheck, 502: errors[400], ...errors },
+        },
+      },
+      async (request) =>
+        checkRepository(
+          { ...deps, tracker: c.tracker, log: request.log, serverToken: c.config.github.token },
+          request.projectId,
+          request.body,
+        ),
     );
     app.put(
       '/projects/:projectId/secrets',

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createRedis } from '../../../apps/server/src/infra/redis.js';
+import { keys } from './keys.js';
+import { RedisProjectStore } from './redis-project-store.js';
+
+const redis = createRedis(inject('redisUrl'));
+const store = new RedisProjectStore(redis);
+afterAll(() => redis.disconnect());
+
+const pid = () => `p-${randomUUID().slice(0, 12)}`;
+
+describe('RedisProjectStore.rename', () => {
+  it('changes only the name of an existing project', async () => {
+    const id = pid();
+    await store.create({ id, name: 'Before', createdAt: '2026-01-01T00:00:00.000Z' });
+    await store.setRepository(id, { owner: 'acme', name: 'web' });
+
+    expect(await store.rename(id, 'After')).toBe(true);
+    expect(await store.get(id)).toEqual({
+      id,
+      name: 'After',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      repository: { owner: 'acme', name: 'web' },
+      secretNames: [],
+    });
+  });
+
+  it('answers false for an unknown id and writes nothing', async () => {
+    const id = pid();
+    expect(await store.rename(id, 'Ghost')).toBe(false);
+    expect(await redis.exists(keys.project(id))).toBe(0);
+    expect(await store.get(id)).toBeNull();
+  });
+});
