@@ -1,50 +1,15 @@
-import type { FeedbackItem, FeedbackStatus } from '@fixloop/contracts';
-import { useState } from 'react';
-import { Link } from 'react-router';
+import type { FeedbackStatus } from '@fixloop/contracts';
+import { useRef, useState } from 'react';
 import { type FeedbackListParams, useFeedbackList } from '../../api/feedback';
 import { useProjectId } from '../../auth/project-context';
-import { SourceBadge } from '../../components/badges';
 import { Pager, useCursorPages } from '../../components/pager';
 import { Empty, ErrorState, Loading } from '../../components/states';
-import { RelativeTime } from '../../components/time';
 import { useDebounced } from '../../components/use-debounced';
 import { AddFeedbackForm } from './add-feedback-form';
+import { FeedbackRow } from './feedback-row';
+import { ImportPanel } from './import-panel';
 
 const SOURCES = ['manual', 'github', 'reddit', 'sentry'];
-
-function FeedbackRow({ item }: { item: FeedbackItem }) {
-  const title = item.title || item.body.slice(0, 80) || 'Untitled report';
-  return (
-    <tr>
-      <td data-label="Report" className="cell-title">
-        {item.url && /^https?:\/\//.test(item.url) ? (
-          <a href={item.url} target="_blank" rel="noopener noreferrer">
-            {title}
-          </a>
-        ) : (
-          title
-        )}
-        <div className="muted">
-          <code className="id">{item.id}</code>
-        </div>
-      </td>
-      <td data-label="Source">
-        <SourceBadge source={item.source} />
-      </td>
-      <td data-label="Status">{item.status}</td>
-      <td data-label="Cluster">
-        {item.clusterId ? (
-          <Link to={`/clusters/${encodeURIComponent(item.clusterId)}`}>Open cluster</Link>
-        ) : (
-          <span className="muted">waiting</span>
-        )}
-      </td>
-      <td data-label="Created">
-        <RelativeTime iso={item.createdAt} />
-      </td>
-    </tr>
-  );
-}
 
 export function FeedbackPage() {
   const pid = useProjectId();
@@ -63,13 +28,17 @@ export function FeedbackPage() {
     limit: 25,
   };
   const list = useFeedbackList(params);
+  const results = useRef<HTMLElement>(null);
 
   return (
     <section className="page" aria-labelledby="feedback-heading">
       <div className="page-header">
         <h1 id="feedback-heading">Feedback</h1>
       </div>
-      <AddFeedbackForm />
+      <div className="feedback-intake">
+        <AddFeedbackForm />
+        <ImportPanel />
+      </div>
       <div className="toolbar">
         <form
           className="field field-inline search-field"
@@ -123,7 +92,13 @@ export function FeedbackPage() {
       {list.isPending ? <Loading label="Loading feedback…" /> : null}
       {list.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.data ? (
-        <div aria-busy={list.isFetching} className={list.isPlaceholderData ? 'stale' : undefined}>
+        <section
+          ref={results}
+          tabIndex={-1}
+          aria-label="Feedback list"
+          aria-busy={list.isFetching}
+          className={list.isPlaceholderData ? 'feedback-results stale' : 'feedback-results'}
+        >
           {list.data.items.length > 0 ? (
             <table className="table">
               <caption className="visually-hidden">Feedback, newest first</caption>
@@ -134,11 +109,14 @@ export function FeedbackPage() {
                   <th scope="col">Status</th>
                   <th scope="col">Cluster</th>
                   <th scope="col">Created</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {list.data.items.map((item) => (
-                  <FeedbackRow key={item.id} item={item} />
+                  <FeedbackRow key={item.id} item={item} onRemoved={() => results.current?.focus()} />
                 ))}
               </tbody>
             </table>
@@ -155,7 +133,7 @@ export function FeedbackPage() {
             onPrevious={pages.previous}
             busy={list.isFetching}
           />
-        </div>
+        </section>
       ) : null}
     </section>
   );
