@@ -7,6 +7,8 @@ import { FeedbackPage } from './pages/feedback/feedback-page';
 import { JobsPage } from './pages/jobs/jobs-page';
 import { LoginPage } from './pages/login/login-page';
 import { MapPage } from './pages/map/map-page';
+import { FirstRunGate } from './pages/onboarding/first-run-gate';
+import { WelcomePage } from './pages/onboarding/welcome-page';
 import { OverviewPage } from './pages/overview/overview-page';
 import { SourcesPage } from './pages/sources/sources-page';
 
@@ -24,9 +26,24 @@ export function App() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route element={<RequireSession />}>
-        <Route index element={<Navigate to="/clusters" replace />} />
+        <Route
+          index
+          element={
+            <FirstRunGate>
+              <Navigate to="/clusters" replace />
+            </FirstRunGate>
+          }
+        />
+        <Route path="/welcome" element={<WelcomePage />} />
         <Route path="/overview" element={<OverviewPage />} />
-        <Route path="/clusters" element={<ClustersPage />} />
+        <Route
+          path="/clusters"
+          element={
+            <FirstRunGate>
+              <ClustersPage />
+            </FirstRunGate>
+          }
+        />
         <Route path="/clusters/:id" element={<ClusterDetailPage />} />
         <Route path="/map" element={<MapPage />} />
         <Route path="/feedback" element={<FeedbackPage />} />

@@ -9,6 +9,8 @@ type Params = Record<string, QueryValue>;
 export const queryKeys = {
   session: ['session'] as const,
   project: (pid: string) => ['project', pid] as const,
+  /** The project's own record: name, repository, which secrets are stored. */
+  projectSettings: (pid: string) => ['project', pid, 'settings'] as const,
   clusters: (pid: string) => ['project', pid, 'clusters'] as const,
   clusterList: (pid: string, params: Params) => ['project', pid, 'clusters', 'list', params] as const,
   clusterLists: (pid: string) => ['project', pid, 'clusters', 'list'] as const,
@@ -21,6 +23,7 @@ export const queryKeys = {
   clustering: (pid: string) => ['project', pid, 'clustering'] as const,
   overview: (pid: string) => ['project', pid, 'overview'] as const,
   feedback: (pid: string, params: Params) => ['project', pid, 'feedback', params] as const,
+  feedbackLists: (pid: string) => ['project', pid, 'feedback'] as const,
   subreddits: (pid: string) => ['project', pid, 'sources', 'subreddits'] as const,
   githubRepos: (pid: string) => ['project', pid, 'sources', 'github-repos'] as const,
   apiKeys: (pid: string) => ['project', pid, 'api-keys'] as const,

@@ -4,12 +4,17 @@ import { useProjectId } from '../auth/project-context';
 import { apiRequest, projectPath } from './client';
 import { queryKeys } from './keys';
 
-export function useOverview() {
+/**
+ * The project's overview. The Overview page polls it; other readers (the first-run check) pass
+ * `poll: false` and share the same cached answer.
+ */
+export function useOverview({ poll = true, enabled = true }: { poll?: boolean; enabled?: boolean } = {}) {
   const pid = useProjectId();
   return useQuery({
     queryKey: queryKeys.overview(pid),
     queryFn: ({ signal }) => apiRequest<Overview>(projectPath(pid, '/overview'), { signal }),
-    refetchInterval: 60_000,
+    refetchInterval: poll ? 60_000 : false,
     refetchIntervalInBackground: false,
+    enabled,
   });
 }

@@ -1,4 +1,4 @@
-import type { GithubRepoSync, GithubSyncResult, SubredditsConfig } from '@fixloop/contracts';
+import type { GithubRepoSync, GithubSyncResult, ImportResult, SubredditsConfig } from '@fixloop/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProjectId } from '../auth/project-context';
 import { apiRequest, projectPath } from './client';
@@ -55,6 +55,28 @@ export function useSyncGithubRepo() {
         projectPath(pid, `/ingest/github/sync/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`),
         { method: 'POST' },
       ),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.githubRepos(pid) }),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.githubRepos(pid) }),
+        // A sync stores reports and asks for clustering: counts and clustering status change.
+        queryClient.invalidateQueries({ queryKey: queryKeys.overview(pid) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.clustering(pid) }),
+      ]),
+  });
+}
+
+/** Loads the bundled sample reports (source `sample`) and asks for them to be clustered. */
+export function useLoadSampleFeedback() {
+  const pid = useProjectId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiRequest<ImportResult>(projectPath(pid, '/feedback/sample'), { method: 'POST' }),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.overview(pid) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.clustering(pid) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.clusters(pid) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.feedbackLists(pid) }),
+      ]),
   });
 }

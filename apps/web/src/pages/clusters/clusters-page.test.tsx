@@ -124,6 +124,21 @@ describe('ClustersPage', () => {
     expect(screen.getByRole('tab', { name: 'Outliers' }).getAttribute('aria-selected')).toBe('true');
   });
 
+  it('waits for a clustering run instead of saying there are no clusters', async () => {
+    let clustering = { pendingCount: 40, isClustering: true };
+    stubFetch(({ url }) =>
+      url.pathname.endsWith('/clustering/status') ? { body: clustering } : { body: { items: [] } },
+    );
+    const { queryClient } = renderWithProviders(<ClustersPage />, { route: '/clusters' });
+
+    expect(await screen.findByText(/Clustering 40 reports…/)).toBeTruthy();
+    expect(screen.queryByText('No clusters yet.')).toBeNull();
+
+    clustering = { pendingCount: 0, isClustering: false };
+    await queryClient.invalidateQueries();
+    expect(await screen.findByText('No clusters yet.')).toBeTruthy();
+  });
+
   it('says when filters match nothing and clears them', async () => {
     const calls = stubFetch(({ url }) => ({ body: url.searchParams.has('status') ? { items: [] } : page1 }));
     renderWithProviders(<ClustersPage />, { route: '/clusters?status=fixed' });

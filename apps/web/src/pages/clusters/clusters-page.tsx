@@ -1,6 +1,7 @@
 import type { ClusterSort, ClusterStatus } from '@fixloop/contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { useClusteringStatus } from '../../api/clustering';
 import { type ClusterListParams, useClusterList } from '../../api/clusters';
 import { useProjectId } from '../../auth/project-context';
 import { CLUSTER_STATUSES, statusLabel } from '../../components/badges';
@@ -77,6 +78,11 @@ export function ClustersPage() {
   };
   const list = useClusterList(params);
   const filtered = status !== undefined || q !== '';
+  // With no cluster yet, a run under way (first reports, sample data) is worth waiting for: the
+  // layout's clustering indicator refreshes this list when the run ends.
+  const clustering = useClusteringStatus().data;
+  const pending = clustering?.pendingCount ?? 0;
+  const clusteringNow = clustering?.isClustering === true || pending > 0;
 
   function submitSearch(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -171,6 +177,10 @@ export function ClustersPage() {
               </Empty>
             ) : view === 'outliers' ? (
               <Empty title="No outliers.">Every clustered report matched at least one other.</Empty>
+            ) : clusteringNow ? (
+              <Loading
+                label={`Clustering ${pending > 0 ? `${pending} reports` : 'reports'}… Clusters appear here when the run ends.`}
+              />
             ) : (
               <Empty title="No clusters yet.">
                 Reports are clustered shortly after they arrive. Single reports wait under Outliers.

@@ -1,42 +1,11 @@
-import type { DailyCounts, Overview } from '@fixloop/contracts';
+import type { Overview } from '@fixloop/contracts';
 import { Link } from 'react-router';
 import { useOverview } from '../../api/overview';
 import { SourceBadges, StatusBadge } from '../../components/badges';
 import { Sparkline } from '../../components/sparkline';
 import { ErrorState, Loading } from '../../components/states';
 import { RelativeTime } from '../../components/time';
-
-/** Reports per day, all sources together, as bars. */
-function DailyBars({ daily }: { daily: DailyCounts }) {
-  const totals = daily.days.map((_, i) =>
-    Object.values(daily.bySource).reduce((sum, counts) => sum + (counts[i] ?? 0), 0),
-  );
-  const max = Math.max(...totals, 1);
-  const width = 600;
-  const height = 120;
-  const bar = width / Math.max(totals.length, 1);
-  const sum = totals.reduce((a, b) => a + b, 0);
-  const name = `${sum} reports over the last ${totals.length} days`;
-  return (
-    <svg className="daily-bars" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={name}>
-      <title>{name}</title>
-      {totals.map((t, i) => {
-        const h = (t / max) * (height - 4);
-        return (
-          <rect
-            key={daily.days[i] ?? i}
-            x={i * bar + 1}
-            y={height - h}
-            width={Math.max(bar - 2, 1)}
-            height={h}
-          >
-            <title>{`${daily.days[i] ?? ''}: ${t}`}</title>
-          </rect>
-        );
-      })}
-    </svg>
-  );
-}
+import { DailyChart } from './daily-chart';
 
 function Stat({ label, value }: { label: string; value: number | string }) {
   return (
@@ -51,6 +20,12 @@ function OverviewView({ overview }: { overview: Overview }) {
   const { clustering } = overview;
   return (
     <>
+      {overview.total === 0 ? (
+        <p className="panel">
+          No reports yet. <Link to="/welcome">Set up the project's sources</Link> or load sample reports to
+          try Fixloop.
+        </p>
+      ) : null}
       <dl className="stats">
         <Stat label="Reports" value={overview.total} />
         <Stat label="Waiting to cluster" value={overview.unclustered} />
@@ -64,7 +39,7 @@ function OverviewView({ overview }: { overview: Overview }) {
       </dl>
       <section className="panel" aria-labelledby="daily-heading">
         <h2 id="daily-heading">Reports per day</h2>
-        <DailyBars daily={overview.daily} />
+        <DailyChart daily={overview.daily} />
       </section>
       <section className="panel" aria-labelledby="top-heading">
         <h2 id="top-heading">Trending clusters</h2>

@@ -7,11 +7,13 @@ import {
   useSubreddits,
   useSyncGithubRepo,
 } from '../../api/sources';
-import { useProjectId } from '../../auth/project-context';
 import { ErrorState, Loading } from '../../components/states';
 import { RelativeTime } from '../../components/time';
 import { useToast } from '../../components/toast';
 import { ApiKeysPanel } from './api-keys-panel';
+import { parseRepository, parseSubreddits } from './parse-inputs';
+import { RepositoryPanel } from './repository-panel';
+import { WebhooksPanel } from './webhooks-panel';
 
 function RedditSource() {
   const id = useId();
@@ -25,10 +27,7 @@ function RedditSource() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const subreddits = draft
-      .split(/[\s,]+/)
-      .map((s) => s.replace(/^\/?r\//i, ''))
-      .filter((s) => s !== '');
+    const subreddits = parseSubreddits(draft);
     save.mutate(subreddits, {
       onSuccess: (c) =>
         toast.success(
@@ -103,13 +102,13 @@ function GithubSource() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const m = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/.exec(repo.trim());
-    if (!m?.[1] || !m[2]) {
+    const parsed = parseRepository(repo);
+    if (!parsed) {
       setError('Write the repository as owner/name.');
       return;
     }
     setError(null);
-    run(m[1], m[2]);
+    run(parsed.owner, parsed.name);
   }
 
   return (
@@ -166,33 +165,6 @@ function GithubSource() {
   );
 }
 
-function Webhooks() {
-  const pid = useProjectId();
-  const base = `${window.location.origin}/projects/${encodeURIComponent(pid)}`;
-  return (
-    <section className="panel" aria-labelledby="webhooks-heading">
-      <h2 id="webhooks-heading">Webhooks</h2>
-      <p className="muted">
-        Point Sentry and GitHub at these addresses, and store their signing secrets in the project.
-      </p>
-      <dl className="webhooks">
-        <dt>Sentry</dt>
-        <dd>
-          <code>{base}/ingest/sentry</code>
-        </dd>
-        <dt>GitHub</dt>
-        <dd>
-          <code>{base}/ingest/github/webhook</code>
-        </dd>
-        <dt>Manual and bulk API</dt>
-        <dd>
-          <code>{base}/feedback</code>, <code>{base}/feedback/import</code>
-        </dd>
-      </dl>
-    </section>
-  );
-}
-
 export function SourcesPage() {
   return (
     <section className="page" aria-labelledby="sources-heading">
@@ -200,9 +172,10 @@ export function SourcesPage() {
         <h1 id="sources-heading">Sources</h1>
       </div>
       <div className="sources-grid">
+        <RepositoryPanel />
         <GithubSource />
         <RedditSource />
-        <Webhooks />
+        <WebhooksPanel />
         <ApiKeysPanel />
       </div>
     </section>
