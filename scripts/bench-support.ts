@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
 import { type RedisServerHandle, startRedisServer } from '../apps/server/src/infra/managed-redis.js';
 import { freePort } from '../test-support/free-port.js';
 
@@ -116,4 +117,51 @@ export async function api<T>(
   });
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** One measured step: its timings and how many rows the last one showed or returned. */
+export interface Sample {
+  name: string;
+  ms: number[];
+  rows: number;
+}
+
+/** Prints samples as a table: count, p50, p95 and max in milliseconds, and the rows. */
+export function printTable(title: string, samples: Sample[]): void {
+  const width = Math.max(12, ...samples.map((s) => s.name.length));
+  const cell = (v: string | number) => String(v).padStart(8);
+  console.log(`\n${title}`);
+  console.log(`  ${'step'.padEnd(width)} ${['n', 'p50', 'p95', 'max', 'rows'].map(cell).join('')}`);
+  for (const s of samples) {
+    const sorted = [...s.ms].sort((a, b) => a - b);
+    const ms = [50, 95, 100].map((p) => Math.round(percentile(sorted, p)));
+    console.log(`  ${s.name.padEnd(width)} ${[sorted.length, ...ms, s.rows].map(cell).join('')}`);
+  }
+}
+
+const WEB = resolve(import.meta.dirname, '../apps/web');
+
+function newestUnder(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : st.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestUnder(join(path, name))));
+}
+
+/** Builds the dashboard when `apps/web/dist` is missing or older than its sources (the server serves it). */
+export function ensureWebBuilt(): void {
+  const built = join(WEB, 'dist/index.html');
+  const sources = Math.max(...['src', 'index.html', 'vite.config.ts'].map((p) => newestUnder(join(WEB, p))));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  console.log('building the dashboard…');
+  execFileSync('npm', ['run', 'build', '-w', '@fixloop/web'], { cwd: resolve(WEB, '../..'), stdio: 'pipe' });
+}
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchBenchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }

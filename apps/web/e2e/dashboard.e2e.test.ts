@@ -1,76 +1,25 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../test-support/free-port.js';
-import { createRedis } from '../../server/src/infra/redis.js';
-import { openAiApi, openAiControl } from '../../server/test/support/openai-api.js';
-import { type StandIn, startStandIn } from '../../server/test/support/stand-ins.js';
+import {
+  chromiumAvailable as available,
+  CHROMIUM,
+  type E2eServer,
+  ensureBuilt,
+  launchChromium,
+  pollPage,
+  SHOTS,
+  startServer,
+  watchedPage,
+} from './harness.js';
 
-/**
+/*
  * The dashboard in real Chromium (Debian's package, driven by playwright-core) against the real
  * server process and a real Redis: every flow asserts what a person sees on the page.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../../..');
-const WEB = join(ROOT, 'apps/web');
-const SHOTS = join(ROOT, 'test-results');
+
 /** A Redis database no other test file uses (contexts take 1–15 by worker, with at most a few workers). */
 const REDIS_DB = 14;
-
-/** The newest modification time under `path` (files only), skipping tests. */
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : st.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
-}
-
-/** Builds the dashboard when `apps/web/dist` is missing or older than its sources. */
-function ensureBuilt(): void {
-  const built = join(WEB, 'dist/index.html');
-  const sources = Math.max(
-    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => newest(join(WEB, p))),
-    newest(join(ROOT, 'packages/contracts/src')),
-  );
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', 'build', '-w', '@fixloop/web'], { cwd: ROOT, stdio: 'pipe' });
-}
-
-async function waitReady(base: string, exited: () => string | null, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const why = exited();
-    if (why !== null) throw new Error(`the server exited early: ${why}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not become ready');
-}
-
-/** Reloads `page` until `check` passes, or fails with its last error at the deadline. */
-async function pollPage(page: Page, check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    await page.reload();
-  }
-}
-
-const available = existsSync(CHROMIUM);
 
 describe.skipIf(!available)(
   available
@@ -78,30 +27,15 @@ describe.skipIf(!available)(
     : `the dashboard in Chromium: skipped, ${CHROMIUM} is missing (apt-get install chromium)`,
   { timeout: 60_000 },
   () => {
-    const adminToken = `e2e-admin-${randomBytes(16).toString('hex')}`;
-    const dataDir = mkdtempSync(join(tmpdir(), 'fixloop-e2e-'));
     const problems: string[] = [];
+    let server: E2eServer;
     let base = '';
-    let stderr = '';
-    let exitedWith: string | null = null;
-    let server: ReturnType<typeof spawn> | undefined;
-    let embeddings: StandIn | undefined;
-    let reddit: StandIn | undefined;
     let browser: Browser | undefined;
     let page: Page;
     /** Report ids by topic, from the import. */
     const ids: Record<string, string[]> = {};
 
-    async function api(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-      return fetch(`${base}${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          authorization: `Bearer ${init.token ?? adminToken}`,
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      });
-    }
+    const api = (...args: Parameters<E2eServer['api']>) => server.api(...args);
 
     async function shot(name: string): Promise<void> {
       await page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
@@ -115,92 +49,31 @@ describe.skipIf(!available)(
       page.getByRole('region', { name: 'Notifications' }).getByText(text);
 
     beforeAll(async () => {
-      ensureBuilt();
-      mkdirSync(SHOTS, { recursive: true });
-
-      const redisUrl = `${inject('redisUrl')}/${REDIS_DB}`;
-      const redis = createRedis(redisUrl);
-      await redis.flushdb();
-      redis.disconnect();
-
-      embeddings = await startStandIn(openAiApi(openAiControl()));
-      // Saving subreddits makes the poller read Reddit: it reads this empty listing instead.
-      reddit = await startStandIn(() => ({ body: { kind: 'Listing', data: { after: null, children: [] } } }));
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      server = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'apps/server/src/bin/serve.ts'), 'all'],
-        {
-          cwd: ROOT,
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            LOG_LEVEL: 'warn',
-            REDIS_URL: redisUrl,
-            DATA_DIR: dataDir,
-            ADMIN_TOKEN: adminToken,
-            QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
-            PORT: String(port),
-            PUBLIC_URL: base,
-            EMBEDDINGS_PROVIDER: 'openai',
-            OPENAI_BASE_URL: `${embeddings.url}/v1`,
-            EMBEDDINGS_MODEL: 'test',
-            CLUSTERING_SIM_THRESHOLD: '0.8',
-            CLUSTERING_DEBOUNCE_MS: '0',
-            REDDIT_BASE_URL: reddit.url,
-          },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
+      await ensureBuilt();
+      server = await startServer(inject('redisUrl'), REDIS_DB);
+      base = server.base;
+      browser = await launchChromium();
+      page = await watchedPage(
+        await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+        problems,
       );
-      server.stderr?.on('data', (d: Buffer) => {
-        stderr += d.toString();
-      });
-      server.once('exit', (code, signal) => {
-        exitedWith = `${code ?? signal} ${stderr}`;
-      });
-      await waitReady(base, () => exitedWith);
-
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      // A request the page dropped because it navigated away (ERR_ABORTED) did not fail.
-      page.on('requestfailed', (r) => {
-        const why = r.failure()?.errorText ?? '';
-        if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
-      });
-      page.on('response', (r) => {
-        if (r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-      });
     }, 180_000);
 
     afterAll(async () => {
       await browser?.close();
-      if (server && exitedWith === null) {
-        const exited = new Promise((done) => server?.once('exit', done));
-        server.kill('SIGTERM');
-        await exited;
-      }
-      await embeddings?.close();
-      await reddit?.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await server?.stop();
     }, 30_000);
 
-    it('signs in through the form', async () => {
+    it('signs in through the form, into first-run setup while the project has no report', async () => {
       await page.goto(`${base}/app/login`);
       await expect.poll(() => page.getByLabel('API key').isVisible()).toBe(true);
       await shot('login');
-      await page.getByLabel('API key').fill(adminToken);
+      await page.getByLabel('API key').fill(server.adminToken);
       await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: /^Set up / }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/app/welcome');
+
+      await page.getByRole('button', { name: 'Skip setup' }).click();
       await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/app/clusters');
     });
@@ -216,18 +89,7 @@ describe.skipIf(!available)(
 
       // Let the run for this report finish first: a run that finds the project busy backs off
       // exponentially, which would make the import's wait below long and uneven.
-      await expect
-        .poll(
-          async () => {
-            const status = (await (await api('/clustering/status')).json()) as {
-              pendingCount: number;
-              isClustering: boolean;
-            };
-            return status.pendingCount === 0 && !status.isClustering;
-          },
-          { timeout: 30_000, interval: 200 },
-        )
-        .toBe(true);
+      await server.clusteringSettled();
 
       const topics: Record<string, string[]> = {
         alpha: [

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { NavLink, useMatch, useNavigate } from 'react-router';
+import { type ReactNode, useEffect, useState } from 'react';
+import { NavLink, useLocation, useMatch, useNavigate } from 'react-router';
 import { useLogout } from '../api/auth';
 import { errorMessage } from '../api/client';
 import { useProject } from '../auth/project-context';
@@ -41,10 +41,31 @@ function ProjectSwitcher() {
   );
 }
 
+/**
+ * On narrow screens (see styles/narrow.css) the navigation, the project switcher and Sign out sit
+ * behind a Menu button; it closes again on navigation and on Escape. Wider screens show them always.
+ */
+function useMenu() {
+  const [open, setOpen] = useState(false);
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page closes the menu
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+  return { open, toggle: () => setOpen((o) => !o) };
+}
+
 export function AppLayout({ children }: { children: ReactNode }) {
   const logout = useLogout();
   const navigate = useNavigate();
   const toast = useToast();
+  const menu = useMenu();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -56,6 +77,34 @@ export function AppLayout({ children }: { children: ReactNode }) {
             Fixloop
           </NavLink>
           <ClusteringIndicator />
+          <button
+            type="button"
+            className="button button-quiet menu-button"
+            aria-expanded={menu.open}
+            aria-controls="app-menu"
+            onClick={menu.toggle}
+          >
+            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+              <path
+                d="M2 4h12M2 8h12M2 12h12"
+                stroke="currentColor"
+                strokeWidth="1.6"
+                strokeLinecap="round"
+              />
+            </svg>
+            Menu
+          </button>
+        </div>
+        <div id="app-menu" className="app-menu" data-open={menu.open}>
+          <nav className="app-nav" aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to}>{item.label}</NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
           <div className="header-actions">
             <ProjectSwitcher />
             <button
@@ -73,15 +122,6 @@ export function AppLayout({ children }: { children: ReactNode }) {
             </button>
           </div>
         </div>
-        <nav className="app-nav" aria-label="Main">
-          <ul>
-            {NAV.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to}>{item.label}</NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
         {children}
