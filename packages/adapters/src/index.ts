@@ -18,4 +18,5 @@ export * from './reddit/reddit-client.js';
 export * from './representations/embedder-representation.js';
 export * from './representations/hybrid-local.js';
 export * from './representations/in-memory-term-stats.js';
+export * from './runners/e2b/e2b-runner.js';
 export * from './threads/start-worker.js';
