@@ -42,6 +42,18 @@ function originOf(s: string): string | undefined {
   }
 }
 
+/** Fixloop's own credentials: never passed to a coding agent, whatever `CODING_AGENT_ENV` says. */
+const SERVER_SECRETS = [
+  'SECRETS_KEY',
+  'ADMIN_TOKEN',
+  'REDIS_URL',
+  'GITHUB_TOKEN',
+  'GITHUB_WEBHOOK_SECRET',
+  'SENTRY_WEBHOOK_SECRET',
+  'REDDIT_CLIENT_SECRET',
+  'E2B_API_KEY',
+];
+
 /** Where the dashboard's build lands by default: apps/web/dist beside this package. */
 const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -101,6 +113,42 @@ export const EnvSchema = z.object({
   SESSION_TTL_S: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
   ALLOWED_ORIGINS: origins.optional(),
   WEB_DIST_DIR: z.string().min(1).optional(),
+  CODING_AGENT_RUNNER: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a runner name such as local or e2b')
+    .default('local'),
+  CODING_AGENT_COMMAND: z.string().min(1).optional(),
+  CODING_AGENT_ENV: z
+    .string()
+    .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names')
+          .refine(
+            (name) => !SERVER_SECRETS.includes(name) && !name.startsWith('STRIPE_'),
+            "names one of Fixloop's own secrets, which the agent never receives",
+          ),
+      ),
+    )
+    .optional(),
+  CODING_AGENT_NETWORK: z.enum(['on', 'off']).default('off'),
+  CODING_AGENT_UNSANDBOXED: z.enum(['allow', 'refuse']).default('refuse'),
+  CODING_AGENT_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(1_800),
+  CODING_AGENT_OUTPUT_CAP_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(10_485_760),
+  CODING_AGENT_RO_BINDS: z
+    .string()
+    .transform((s) => s.split(/[\s,:]+/).filter(Boolean))
+    .pipe(z.array(z.string().startsWith('/', 'absolute paths')))
+    .optional(),
+  ALLOW_LOCAL_REPOSITORIES: bool.default(false),
+  AGENT_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(1_000).default(2),
+  AGENT_MAX_RUNS_PER_MONTH: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  AGENT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  E2B_API_KEY: z.string().min(1).optional(),
+  E2B_DOMAIN: z.string().min(1).optional(),
+  KILOCODE_TEMPLATE_NAME: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -166,6 +214,23 @@ export interface Config {
   trustedOrigins: string[];
   /** The dashboard's built files (`index.html` and `assets/`). */
   webDistDir: string;
+  agents: {
+    runner: string;
+    /** The agent's command line (`{task_file}`, `{workspace}`); unset: fixes cannot run. */
+    command: string | undefined;
+    /** Names of the server's environment variables the agent receives; nothing else. */
+    env: string[];
+    network: boolean;
+    allowUnsandboxed: boolean;
+    timeoutMs: number;
+    outputCapBytes: number;
+    readOnlyBinds: string[];
+    allowLocalRepositories: boolean;
+    maxConcurrentRuns: number;
+    maxRunsPerMonth: number;
+    workerConcurrency: number;
+    e2b: { apiKey: string | undefined; domain: string | undefined; template: string | undefined };
+  };
 }
 
 export class ConfigError extends Error {
@@ -253,5 +318,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessions: { ttlS: e.SESSION_TTL_S, secureCookie: publicUrl.startsWith('https:') },
     trustedOrigins: [...new Set([new URL(publicUrl).origin, ...(e.ALLOWED_ORIGINS ?? [])])],
     webDistDir: e.WEB_DIST_DIR === undefined ? DEFAULT_WEB_DIST_DIR : resolve(e.WEB_DIST_DIR),
+    agents: {
+      runner: e.CODING_AGENT_RUNNER,
+      command: e.CODING_AGENT_COMMAND,
+      env: e.CODING_AGENT_ENV ?? [],
+      network: e.CODING_AGENT_NETWORK === 'on',
+      allowUnsandboxed: e.CODING_AGENT_UNSANDBOXED === 'allow',
+      timeoutMs: e.CODING_AGENT_TIMEOUT_S * 1000,
+      outputCapBytes: e.CODING_AGENT_OUTPUT_CAP_BYTES,
+      readOnlyBinds: e.CODING_AGENT_RO_BINDS ?? [],
+      allowLocalRepositories: e.ALLOW_LOCAL_REPOSITORIES,
+      maxConcurrentRuns: e.AGENT_MAX_CONCURRENT_RUNS,
+      maxRunsPerMonth: e.AGENT_MAX_RUNS_PER_MONTH,
+      workerConcurrency: e.AGENT_WORKER_CONCURRENCY,
+      e2b: { apiKey: e.E2B_API_KEY, domain: e.E2B_DOMAIN, template: e.KILOCODE_TEMPLATE_NAME },
+    },
   };
 }

@@ -1,26 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { AesGcmSecretBox, InternalTokens } from '@fixloop/adapters';
 import {
+  type AgentDeps,
+  type AgentQueue,
   type ClusteringDeps,
   type ClusteringEngine,
   type ClusteringScheduler,
   type ClusterSummarizer,
+  DomainError,
   type FeedbackDeps,
   type GithubSyncDeps,
+  githubWebUrlOf,
   type IssueTracker,
   type Logger,
+  type Planner,
   type ProjectDeps,
+  type PullRequests,
+  type RepositoryReader,
   type Representation,
+  type RunnerRegistry,
   requestClustering,
   type Scheduler,
   type SessionDeps,
   type SubredditDeps,
 } from '@fixloop/domain';
 import {
+  RedisAgentJobStore,
   RedisApiKeyStore,
+  RedisAutomationStore,
   RedisClusterJobStore,
   RedisClusterStore,
+  RedisCodingPlanStore,
   RedisFeedbackStore,
+  RedisJobLogStore,
   RedisProjectStore,
   RedisSessionStore,
 } from '@fixloop/store';
@@ -36,6 +48,15 @@ export interface ClusteringParts {
   summarizer: ClusterSummarizer;
   scheduler: ClusteringScheduler;
   textTerms: (text: string) => string[];
+}
+
+/** The coding-agent parts chosen from config (planner, repository reader, runners, PRs, queue). */
+export interface AgentParts {
+  planner: Planner;
+  reader: RepositoryReader | null;
+  runners: RunnerRegistry;
+  pullRequests: PullRequests;
+  queue: AgentQueue;
 }
 
 /** Everything a process needs, built once from config at the composition root. */
@@ -59,6 +80,8 @@ export interface Container {
   githubDeps: GithubSyncDeps;
   clusteringDeps: ClusteringDeps;
   sessionDeps: SessionDeps;
+  agentJobs: RedisAgentJobStore;
+  agentDeps: AgentDeps;
   close(): Promise<void>;
 }
 
@@ -71,6 +94,8 @@ export interface ContainerParts {
   tracker: IssueTracker;
   /** Builds the clustering parts on the container's Redis connection. */
   clustering: (redis: Redis) => ClusteringParts;
+  /** Absent in tools that never plan or run fixes (e.g. the OpenAPI writer). */
+  agents?: AgentParts;
   /** Extra resources closed with the container (queues, workers). */
   onClose?: Array<() => Promise<void>>;
   /** Options for the container's Redis connections (e.g. `lazyConnect` for tools that never query). */
@@ -81,6 +106,20 @@ export interface ContainerParts {
 const TRIGGER_EVERY_MS = 250;
 /** A session in use has its expiry pushed back at most this often. */
 const SESSION_REFRESH_EVERY_MS = 60_000;
+
+/** Agent parts for processes built without them: every use is a clear refusal. */
+function agentsUnavailable(): AgentParts {
+  const refuse = (): never => {
+    throw new DomainError('conflict', 'coding agents are not available in this process');
+  };
+  return {
+    planner: { id: 'unavailable', plan: async () => refuse() },
+    reader: null,
+    runners: { get: refuse, names: () => [] },
+    pullRequests: { openDraft: async () => refuse() },
+    queue: { enqueue: async () => refuse(), signalCancel: async () => {} },
+  };
+}
 
 export function createContainer(parts: ContainerParts): Container {
   const redis = createRedis(parts.redisUrl, parts.redisOptions);
@@ -137,6 +176,34 @@ export function createContainer(parts: ContainerParts): Container {
     },
   };
   const projectDeps: ProjectDeps = { projects, apiKeys, cipher, now };
+  const tokens = new InternalTokens(parts.secretsKey);
+  const agentJobs = new RedisAgentJobStore(redis);
+  const a = parts.config.agents;
+  const agentDeps: AgentDeps = {
+    ...(parts.agents ?? agentsUnavailable()),
+    plans: new RedisCodingPlanStore(redis),
+    jobs: agentJobs,
+    logs: new RedisJobLogStore(redis),
+    automation: new RedisAutomationStore(redis),
+    clustering: clusteringDeps,
+    projects: projectDeps,
+    settings: {
+      runner: a.runner,
+      maxConcurrentRuns: a.maxConcurrentRuns,
+      maxRunsPerMonth: a.maxRunsPerMonth,
+      allowLocalRepositories: a.allowLocalRepositories,
+      githubWebUrl: githubWebUrlOf(parts.config.github.apiUrl),
+      serverToken: parts.config.github.token,
+      planRepositoryTimeoutMs: 60_000,
+    },
+    jobCallback: (projectId, jobId) => ({
+      url: `${parts.config.backendUrl}/projects/${projectId}/jobs/${jobId}`,
+      token: tokens.issue(projectId, 'agent-job', Math.ceil(a.timeoutMs / 1000) + 3_600, Date.now(), jobId),
+    }),
+    log: parts.log,
+    now,
+    newId: randomUUID,
+  };
   return {
     config: parts.config,
     redisUrl: parts.redisUrl,
@@ -148,7 +215,7 @@ export function createContainer(parts: ContainerParts): Container {
     apiKeys,
     clusters,
     clusterJobs,
-    tokens: new InternalTokens(parts.secretsKey),
+    tokens,
     scheduler: parts.scheduler,
     tracker: parts.tracker,
     feedbackDeps,
@@ -164,6 +231,8 @@ export function createContainer(parts: ContainerParts): Container {
       ttlMs: parts.config.sessions.ttlS * 1000,
       refreshEveryMs: SESSION_REFRESH_EVERY_MS,
     },
+    agentJobs,
+    agentDeps,
     async close() {
       trigger.close();
       for (const close of parts.onClose ?? []) await close();

@@ -60,12 +60,6 @@ export const CodingPlanUpdate = z
   .strict();
 export type CodingPlanUpdate = z.infer<typeof CodingPlanUpdate>;
 
-/** `POST /clusters/{id}/plan`: regenerate; a human edit is replaced only when asked. */
-export const GeneratePlanBody = z
-  .object({ replaceHumanEdits: z.boolean().default(false) })
-  .strict()
-  .nullish();
-
 export const AgentJobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type AgentJobStatus = z.infer<typeof AgentJobStatus>;
 export const TERMINAL_AGENT_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;

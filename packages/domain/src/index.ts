@@ -1,4 +1,7 @@
+export * from './agents/deps.js';
 export * from './agents/ports.js';
+export * from './agents/pull-request-body.js';
+export * from './agents/repository-access.js';
 export * from './auth/index.js';
 export * from './clustering/index.js';
 export * from './dashboard/overview.js';

@@ -1,10 +1,14 @@
 export { decodeFeedback, encodeFeedback } from './feedback-codec.js';
 export * from './keys.js';
+export * from './redis-agent-job-store.js';
 export * from './redis-api-key-store.js';
+export * from './redis-automation-store.js';
 export * from './redis-cluster-job-store.js';
 export * from './redis-cluster-store.js';
+export * from './redis-coding-plan-store.js';
 export * from './redis-embedding-cache.js';
 export * from './redis-feedback-store.js';
+export * from './redis-job-log-store.js';
 export * from './redis-project-store.js';
 export * from './redis-session-store.js';
 export * from './redis-term-stats.js';

@@ -45,6 +45,18 @@ export const keys = {
   githubCursor: (pid: string, owner: string, repo: string) =>
     `project:{${pid}}:github:cursor:${owner.toLowerCase()}/${repo.toLowerCase()}`,
   githubRepos: (pid: string) => `project:{${pid}}:github:repos`,
+  /** One agent job's hash; its log is the stream beside it. */
+  agentJob: (pid: string, jid: string) => `project:{${pid}}:job:${jid}`,
+  agentJobLog: (pid: string, jid: string) => `project:{${pid}}:job:${jid}:logs`,
+  agentJobs: (pid: string) => `project:{${pid}}:jobs`,
+  /** Queued and running agent jobs: the project's concurrency count. */
+  agentJobsActive: (pid: string) => `project:{${pid}}:jobs:active`,
+  clusterAgentJobs: (pid: string, cid: string) => `project:{${pid}}:cluster:${cid}:jobs`,
+  clusterActiveAgentJob: (pid: string, cid: string) => `project:{${pid}}:cluster:${cid}:active-job`,
+  codingPlan: (pid: string, cid: string) => `project:{${pid}}:cluster:${cid}:plan`,
+  /** Agent runs admitted in one UTC month (`YYYY-MM`). */
+  agentRunsUsage: (pid: string, month: string) => `project:{${pid}}:usage:agent-runs:${month}`,
+  automation: (pid: string) => `project:{${pid}}:config:automation`,
   lexicalDf: (pid: string) => `project:{${pid}}:lexical:df`,
   lexicalSeen: (pid: string) => `project:{${pid}}:lexical:seen`,
 } as const;

@@ -1,4 +1,4 @@
-import { InternalTokens } from '@fixloop/adapters';
+import { type InternalScope, InternalTokens } from '@fixloop/adapters';
 import { ProjectId } from '@fixloop/contracts';
 import {
   type ApiKeyRecord,
@@ -22,7 +22,7 @@ import {
 export type Principal =
   | { kind: 'admin' }
   | { kind: 'key'; projectId: string; keyId: string }
-  | { kind: 'internal'; projectId: string; scope: 'ingest:reddit' };
+  | { kind: 'internal'; projectId: string; scope: InternalScope; subject?: string };
 
 /**
  * How a route authenticates:
@@ -44,7 +44,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: AuthMode;
-    internalScope?: 'ingest:reddit';
+    internalScope?: InternalScope;
   }
 }
 
@@ -66,7 +66,10 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
     if (token === undefined || token.length > 512) return undefined;
     if (InternalTokens.looksInternal(token)) {
       const claims = tokens.verify(token);
-      return claims ? { kind: 'internal', projectId: claims.projectId, scope: claims.scope } : undefined;
+      if (!claims) return undefined;
+      const principal: Principal = { kind: 'internal', projectId: claims.projectId, scope: claims.scope };
+      if (claims.subject !== undefined) principal.subject = claims.subject;
+      return principal;
     }
     const hash = hashApiKey(token);
     const record: ApiKeyRecord | null = await c.apiKeys.findByHash(hash);

@@ -1,12 +1,19 @@
-import type { ClusteringScheduler, Scheduler } from '@fixloop/domain';
+import type { AgentQueue, ClusteringScheduler, Scheduler } from '@fixloop/domain';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type ClusteringRunPayload, JOBS, jobIds, type RedditPollPayload } from './catalog.js';
+import {
+  type AgentRunPayload,
+  type ClusteringRunPayload,
+  JOBS,
+  jobIds,
+  type RedditPollPayload,
+} from './catalog.js';
 
 /** Background work through BullMQ queues (shared by every process on one Redis). */
-export class BullScheduler implements Scheduler, ClusteringScheduler {
+export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue {
   readonly redditQueue: Queue<RedditPollPayload>;
   readonly clusteringQueue: Queue<ClusteringRunPayload>;
+  readonly agentQueue: Queue<AgentRunPayload>;
 
   constructor(
     connection: Redis,
@@ -15,6 +22,26 @@ export class BullScheduler implements Scheduler, ClusteringScheduler {
   ) {
     this.redditQueue = new Queue<RedditPollPayload>(JOBS.redditPoll.queue, { connection, prefix });
     this.clusteringQueue = new Queue<ClusteringRunPayload>(JOBS.clusteringRun.queue, { connection, prefix });
+    this.agentQueue = new Queue<AgentRunPayload>(JOBS.agentRun.queue, { connection, prefix });
+  }
+
+  /** One BullMQ job per agent job record, never retried by BullMQ: a retry is a new, visible job. */
+  async enqueue(projectId: string, jobId: string): Promise<void> {
+    await this.agentQueue.add(
+      JOBS.agentRun.name,
+      { projectId, jobId },
+      { jobId: `agent-${jobId}`, attempts: 1, removeOnComplete: true, removeOnFail: 1_000 },
+    );
+  }
+
+  /** A waiting entry is dropped; a running one is stopped by its worker, which watches the job's status. */
+  async signalCancel(_projectId: string, jobId: string): Promise<void> {
+    const queued = await this.agentQueue.getJob(`agent-${jobId}`);
+    if (queued && ((await queued.isWaiting()) || (await queued.isDelayed()))) {
+      await queued.remove().catch(() => {
+        // taken by a worker meanwhile: it sees the cancelled status and stops
+      });
+    }
   }
 
   async requestRedditPoll(projectId: string): Promise<void> {
@@ -93,5 +120,6 @@ export class BullScheduler implements Scheduler, ClusteringScheduler {
   async close(): Promise<void> {
     await this.redditQueue.close();
     await this.clusteringQueue.close();
+    await this.agentQueue.close();
   }
 }

@@ -13,8 +13,14 @@ export const JOBS = {
     name: 'clustering.run',
     payload: z.object({ projectId: ProjectId, clusterJobId: z.string().min(1).max(100) }),
   },
+  agentRun: {
+    queue: 'agent',
+    name: 'agent.run',
+    payload: z.object({ projectId: ProjectId, jobId: z.string().min(1).max(100) }),
+  },
 } as const;
 
+export type AgentRunPayload = z.infer<typeof JOBS.agentRun.payload>;
 export type ClusteringRunPayload = z.infer<typeof JOBS.clusteringRun.payload>;
 export type RedditPollPayload = z.infer<typeof JOBS.redditPoll.payload>;
 

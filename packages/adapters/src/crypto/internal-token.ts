@@ -3,10 +3,15 @@ import { deriveKey } from './secret-box.js';
 
 const PREFIX = 'fli_';
 
+export const INTERNAL_SCOPES = ['ingest:reddit', 'agent-job'] as const;
+export type InternalScope = (typeof INTERNAL_SCOPES)[number];
+
 export interface InternalClaims {
   projectId: string;
   /** What the credential may do; the server checks it against the route. */
-  scope: 'ingest:reddit';
+  scope: InternalScope;
+  /** The one resource it is for, when the scope names one (the agent job's id). */
+  subject?: string;
   /** Expiry, epoch seconds. */
   exp: number;
 }
@@ -23,8 +28,15 @@ export class InternalTokens {
     this.key = deriveKey(secretsKey, 'internal-credentials');
   }
 
-  issue(projectId: string, scope: InternalClaims['scope'], ttlSeconds: number, now = Date.now()): string {
+  issue(
+    projectId: string,
+    scope: InternalScope,
+    ttlSeconds: number,
+    now = Date.now(),
+    subject?: string,
+  ): string {
     const claims: InternalClaims = { projectId, scope, exp: Math.floor(now / 1000) + ttlSeconds };
+    if (subject !== undefined) claims.subject = subject;
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     return `${PREFIX}${body}.${this.sign(body)}`;
   }
@@ -40,7 +52,8 @@ export class InternalTokens {
     try {
       const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as InternalClaims;
       if (typeof claims.exp !== 'number' || claims.exp * 1000 < now) return null;
-      if (typeof claims.projectId !== 'string' || claims.scope !== 'ingest:reddit') return null;
+      if (typeof claims.projectId !== 'string' || !INTERNAL_SCOPES.includes(claims.scope)) return null;
+      if (claims.subject !== undefined && typeof claims.subject !== 'string') return null;
       return claims;
     } catch {
       return null;

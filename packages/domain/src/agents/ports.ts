@@ -176,6 +176,11 @@ export interface RunRequest {
   log: LogSink;
   /** Aborted on cancel: the runner stops its processes or sandbox and throws. */
   signal: AbortSignal;
+  /**
+   * Where a runner that hands the work to another system has it report back: `PATCH url` with
+   * `Authorization: Bearer token` (a credential for this one job only).
+   */
+  statusCallback?: { url: string; token: string } | undefined;
 }
 
 /** What a runner produced: a pushed branch with one commit on top of the default branch. */

@@ -39,7 +39,7 @@ import { errors, paramsOf } from '../route-kit.js';
 const Id = z.string().min(1).max(200);
 
 /** Who acts, for the cluster history: the key's id, or `admin`. */
-function actorOf(request: FastifyRequest): string {
+export function actorOf(request: FastifyRequest): string {
   const p = request.principal;
   if (!p) return 'anonymous';
   if (p.kind === 'admin') return 'admin';
