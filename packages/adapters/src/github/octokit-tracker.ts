@@ -1,8 +1,10 @@
 import { GithubIssuePayload } from '@fixloop/contracts';
 import {
   DomainError,
+  type DraftPullRequest,
   type IssueTracker,
   type Logger,
+  type PullRequests,
   type TrackerIssue,
   type TrackerRepository,
   trackerIssueFromPayload,
@@ -29,7 +31,7 @@ export interface OctokitTrackerOptions {
  * and single repository lookups. Rate limits are respected by the throttling plugin (it waits for
  * `retry-after` or `x-ratelimit-reset`), transient 5xx are retried by the retry plugin.
  */
-export class OctokitTracker implements IssueTracker {
+export class OctokitTracker implements IssueTracker, PullRequests {
   constructor(private readonly opts: OctokitTrackerOptions) {}
 
   /**
@@ -131,6 +133,48 @@ export class OctokitTracker implements IssueTracker {
     }
     return trackerRepositoryFromPayload(parsed.data);
   }
+
+  /**
+   * `POST /repos/{owner}/{repo}/pulls` with `draft: true`. A repository that cannot take drafts
+   * fails the job: Fixloop never opens a pull request that is ready for review.
+   */
+  async openDraft(request: DraftPullRequest): Promise<{ url: string; number: number }> {
+    const octokit = this.client(request.token);
+    const name = `${request.owner}/${request.repo}`;
+    try {
+      const { data } = await octokit.rest.pulls.create({
+        owner: request.owner,
+        repo: request.repo,
+        head: request.head,
+        base: request.base,
+        title: request.title,
+        body: request.body,
+        draft: true,
+        maintainer_can_modify: true,
+      });
+      return { url: data.html_url, number: data.number };
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      if (status === 422) {
+        const message = githubMessage(err);
+        throw new UpstreamError(
+          'github',
+          `GitHub refused the draft pull request on ${name}: ${message}`,
+          false,
+          422,
+        );
+      }
+      throw toDomainError(err, name);
+    }
+  }
+}
+
+/** GitHub's own explanation of a 422 (its `message` and the first error's `message`), bounded. */
+function githubMessage(err: unknown): string {
+  const data = (err as { response?: { data?: { message?: unknown; errors?: Array<{ message?: unknown }> } } })
+    .response?.data;
+  const parts = [data?.message, data?.errors?.[0]?.message].filter((m): m is string => typeof m === 'string');
+  return (parts.join(': ') || 'validation failed').slice(0, 300);
 }
 
 /** Retries of a 5xx or a network failure while someone waits (the retry plugin waits 1 s first). */

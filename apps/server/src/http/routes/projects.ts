@@ -87,7 +87,10 @@ export function projectRoutes(c: Container): FastifyPluginAsyncZod {
           response: { 200: RepositorySettings, ...errors },
         },
       },
-      async (request) => setRepository(deps, request.projectId, request.body),
+      async (request) => {
+        assertCloneUrlAllowed(request.body, c.config.agents.allowLocalRepositories);
+        return setRepository(deps, request.projectId, request.body);
+      },
     );
     app.post(
       '/projects/:projectId/repository/check',
