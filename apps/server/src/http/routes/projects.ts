@@ -14,6 +14,7 @@ import {
   SecretsUpdate,
 } from '@fixloop/contracts';
 import {
+  assertCloneUrlAllowed,
   checkRepository,
   createApiKey,
   createProject,
