@@ -4,6 +4,7 @@ import { ensureDefaultProject, installAdminKey, resumeClustering } from '@fixloo
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { composeAgents } from './agents/compose.js';
 import { lockDataDir, resolveLocalSecrets } from './bootstrap.js';
 import { composeClustering } from './clustering/compose.js';
 import type { Config } from './config.js';
@@ -11,6 +12,7 @@ import { type Container, createContainer } from './container.js';
 import { buildApp } from './http/app.js';
 import { type RedisServerHandle, startRedisServer } from './infra/managed-redis.js';
 import { createRedis } from './infra/redis.js';
+import { type AgentWorker, startAgentWorker } from './jobs/agent-worker.js';
 import { BullScheduler } from './jobs/bull-scheduler.js';
 import { startClusteringWorker } from './jobs/clustering-worker.js';
 import { startRedditWorker, syncAllRedditSchedules } from './jobs/reddit-worker.js';
@@ -68,17 +70,22 @@ export async function startRuntime(
     config.reddit.pollIntervalS * 1000,
   );
   const workers: Worker[] = [];
+  let agentWorker: AgentWorker | undefined;
   const workerConnections: Array<{ disconnect(): void }> = [];
+  const github = new OctokitTracker({ baseUrl: config.github.apiUrl, log });
   const container = createContainer({
     config,
     redisUrl,
     secretsKey: secrets.secretsKey,
     log,
     scheduler,
-    tracker: new OctokitTracker({ baseUrl: config.github.apiUrl, log }),
+    tracker: github,
     clustering: (redis) => composeClustering(config, redis, log, scheduler),
+    agents: composeAgents(config, log, github, scheduler),
     onClose: [
       async () => {
+        // Agent runs can take half an hour: stop them (they fail, asking for a retry) rather than wait.
+        agentWorker?.abortAll();
         await Promise.all(workers.map((w) => w.close()));
         await scheduler.close();
         queueConnection.disconnect();
@@ -108,6 +115,10 @@ export async function startRuntime(
         (await container.projects.list()).map((p) => p.id),
       );
       if (resumed > 0) log.info({ projects: resumed }, 'resumed unfinished clustering');
+      const agentConnection = createRedis(redisUrl);
+      workerConnections.push(agentConnection);
+      agentWorker = startAgentWorker(container, agentConnection);
+      workers.push(agentWorker.worker);
     }
   }
 

@@ -1,4 +1,7 @@
 export * from './agents/deps.js';
+export * from './agents/jobs.js';
+export * from './agents/planning/index.js';
+export * from './agents/plans.js';
 export * from './agents/ports.js';
 export * from './agents/pull-request-body.js';
 export * from './agents/repository-access.js';

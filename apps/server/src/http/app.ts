@@ -13,6 +13,7 @@ import type { Container } from '../container.js';
 import { registerAuth } from './auth.js';
 import { registerContentTypes } from './content-types.js';
 import { errorBody, handleError } from './errors.js';
+import { automationRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data-routes.js';
 import { healthRoutes } from './routes/health.js';
@@ -97,6 +98,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(authRoutes(c));
   await app.register(webRoutes(c.config.webDistDir));
   await app.register(projectRoutes(c));
+  await app.register(automationRoutes(c));
   await app.register(dataRoutes(c, { scoped: false }));
   await app.register(dataRoutes(c, { scoped: true }), { prefix: '/projects/:projectId' });
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Container } from '../../container.js';
+import { agentRoutes } from './agents.js';
 import { clusterRoutes } from './clusters.js';
 import { feedbackRoutes } from './feedback.js';
 import { ingestRoutes } from './ingest.js';
@@ -12,5 +13,6 @@ export function dataRoutes(c: Container, opts: { scoped: boolean }): FastifyPlug
     await app.register(ingestRoutes(c, opts.scoped));
     await app.register(clusterRoutes(c, opts.scoped));
     await app.register(overviewRoutes(c, opts.scoped));
+    await app.register(agentRoutes(c, opts.scoped));
   };
 }

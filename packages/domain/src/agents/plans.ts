@@ -1,0 +1,112 @@
+import type { ClusterDetail, CodingPlan, CodingPlanUpdate, FeedbackItem } from '@fixloop/contracts';
+import { getClusterDetail } from '../clustering/queries.js';
+import { patchCluster } from '../clustering/triage.js';
+import { notFound } from '../errors.js';
+import type { AgentDeps } from './deps.js';
+import { citationsFor } from './planning/index.js';
+import type { RepositorySnapshot } from './ports.js';
+import { repositoryAccess } from './repository-access.js';
+
+/** The cluster's plan; a 404 before the first one. */
+export async function getPlan(deps: AgentDeps, projectId: string, clusterId: string): Promise<CodingPlan> {
+  const plan = await deps.plans.get(projectId, clusterId);
+  if (!plan) {
+    await getClusterDetail(deps.clustering, projectId, clusterId); // 404 for an unknown cluster first
+    throw notFound('coding plan of cluster', clusterId);
+  }
+  return plan;
+}
+
+/** The cluster's reports as the plan and the agent see them: the detail's members without scores. */
+function reportsOf(detail: ClusterDetail): FeedbackItem[] {
+  return detail.items.map(({ similarity: _s, sharedTerms: _t, pinned: _p, ...item }) => item);
+}
+
+/** A snapshot of the project's repository, or undefined (with a warning) when it cannot be read in time. */
+async function readRepository(deps: AgentDeps, projectId: string): Promise<RepositorySnapshot | undefined> {
+  if (!deps.reader) return undefined;
+  const access = await repositoryAccess(deps, projectId);
+  if (!access) return undefined;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), deps.settings.planRepositoryTimeoutMs);
+  timer.unref?.();
+  try {
+    return await deps.reader.snapshot(projectId, access, controller.signal);
+  } catch (e) {
+    deps.log.warn(
+      { projectId, repository: `${access.owner}/${access.name}`, err: (e as Error).message },
+      'planning without the repository: it could not be read',
+    );
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Writes a new plan for the cluster from its reports and the repository (replacing any earlier
+ * one, a human edit included: regenerating is a human's request). A new or triaged cluster
+ * becomes `planned`.
+ */
+export async function generatePlan(
+  deps: AgentDeps,
+  projectId: string,
+  clusterId: string,
+  actor: string,
+): Promise<CodingPlan> {
+  const detail = await getClusterDetail(deps.clustering, projectId, clusterId);
+  const reports = reportsOf(detail);
+  const repository = await readRepository(deps, projectId);
+  const draft = await deps.planner.plan({ cluster: detail, reports, repository });
+  const now = deps.now().toISOString();
+  const plan: CodingPlan = {
+    id: deps.newId(),
+    clusterId,
+    ...draft,
+    citations: citationsFor(reports),
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (repository) plan.repositoryCommit = repository.commit;
+  await deps.plans.put(projectId, plan);
+  if (detail.status === 'new' || detail.status === 'triaged') {
+    await patchCluster(deps.clustering, projectId, clusterId, { status: 'planned' }, actor);
+  }
+  return plan;
+}
+
+/** The cluster's plan, generated first when it has none. */
+export async function ensurePlan(
+  deps: AgentDeps,
+  projectId: string,
+  clusterId: string,
+  actor: string,
+): Promise<CodingPlan> {
+  return (await deps.plans.get(projectId, clusterId)) ?? generatePlan(deps, projectId, clusterId, actor);
+}
+
+/** Saves a human's edit of the plan (kept until a human regenerates it). */
+export async function savePlan(
+  deps: AgentDeps,
+  projectId: string,
+  clusterId: string,
+  update: CodingPlanUpdate,
+): Promise<CodingPlan> {
+  const detail = await getClusterDetail(deps.clustering, projectId, clusterId);
+  const before = await deps.plans.get(projectId, clusterId);
+  const now = deps.now().toISOString();
+  const plan: CodingPlan = {
+    id: before?.id ?? deps.newId(),
+    clusterId,
+    ...update,
+    citations: before?.citations ?? citationsFor(reportsOf(detail)),
+    source: 'edited',
+    createdAt: before?.createdAt ?? now,
+    updatedAt: now,
+  };
+  if (before?.repositoryCommit) plan.repositoryCommit = before.repositoryCommit;
+  await deps.plans.put(projectId, plan);
+  return plan;
+}
+
+export { reportsOf };
