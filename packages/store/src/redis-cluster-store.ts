@@ -12,23 +12,36 @@ import type {
 import type { Redis } from 'ioredis';
 import { dayOf, decodeCluster, statusOf } from './cluster-codec.js';
 import { ClusterMover } from './cluster-mover.js';
-import { encodeCursor, type Position, positionOf, rankAfter } from './cursor.js';
+import { encodeCursor, type Position, positionOf } from './cursor.js';
 import { keys } from './keys.js';
 import { bufferToVector } from './vector-codec.js';
 
+/** Clusters read per round trip of a filtered list, at most (rounds start smaller and double). */
 const SCAN_BATCH = 200;
-const SCAN_BATCHES_MAX = 25;
+/** Clusters a filtered list looks at per request unless the store is told otherwise. */
+const SCAN_BOUND = 5_000;
+
+export interface ClusterStoreOptions {
+  /** Clusters a filtered list looks at per request; a page stopped by it has a cursor to go on from. */
+  scanBound?: number;
+}
+
+/** Reads `n` entries of a list, `offset` entries in, in list order. */
+type EntrySource = (offset: number, n: number) => Promise<Position[]>;
 
 /** Clusters in Redis: a hash each, a binary member-sum vector, member/author/day sets, three indexes. */
 export class RedisClusterStore implements ClusterStore {
   private readonly mover: ClusterMover;
+  private readonly scanBound: number;
 
   /** `tx` is a connection of its own: transactions WATCH keys on it. */
   constructor(
     private readonly redis: Redis,
     tx: Redis,
+    options: ClusterStoreOptions = {},
   ) {
     this.mover = new ClusterMover(tx);
+    this.scanBound = Math.max(1, options.scanBound ?? SCAN_BOUND);
   }
 
   async get(projectId: string, id: string): Promise<ClusterRecord | null> {
@@ -47,45 +60,128 @@ export class RedisClusterStore implements ClusterStore {
   }
 
   /**
-   * One of three indexes by sort order (size, last update, reports of the last seven days), newest
-   * or largest first, with the same (score, id) cursor as the feedback list. Filters are applied
-   * while scanning a bounded number of batches; `sort=size` stops at the first cluster below `minSize`.
+   * One of three indexes by sort order (size, last update, reports of the last seven days), largest
+   * or newest first, with a (score, id) cursor. Size bounds are a rank range of the size index; the
+   * other sorts walk their index checking sizes, or order the size range itself when it is the
+   * smaller read. Other filters look at `scanBound` clusters per request at most, and a page they
+   * stop early still has a cursor: `nextCursor` is absent only when nothing is left to look at.
    */
   async list(projectId: string, q: ClusterListQuery): Promise<ClusterPage> {
-    const index =
-      q.sort === 'size'
-        ? keys.clustersBySize(projectId)
-        : q.sort === 'trend'
-          ? keys.clustersByTrend(projectId)
-          : keys.clustersAll(projectId);
-    let start = 0;
-    if (q.cursor !== undefined) {
-      start = await rankAfter(this.redis, index, positionOf(q.cursor));
+    const after = q.cursor === undefined ? undefined : positionOf(q.cursor);
+    const bySize = keys.clustersBySize(projectId);
+    const minSize = q.minSize ?? 1;
+    const maxScore = q.maxSize ?? '+inf';
+    if (q.sort === 'size') {
+      const [above, through] = await Promise.all([
+        q.maxSize === undefined ? 0 : this.redis.zcount(bySize, `(${q.maxSize}`, '+inf'),
+        this.redis.zcount(bySize, minSize, '+inf'),
+      ]);
+      const from = after ? Math.max(above, await this.rankAfter(bySize, after)) : above;
+      return this.fill(projectId, q, this.ranks(bySize, from), through - from, false);
     }
+    const index = q.sort === 'trend' ? keys.clustersByTrend(projectId) : keys.clustersAll(projectId);
+    const sized = minSize > 1 || q.maxSize !== undefined;
+    const [total, inRange] = await Promise.all([
+      this.redis.zcard(index),
+      sized ? this.redis.zcount(bySize, minSize, maxScore) : 0,
+    ]);
+    // A walk reads about limit × total / inRange entries to fill a page; the range, inRange.
+    if (sized && inRange <= this.scanBound && inRange * inRange <= q.limit * total) {
+      const ids = await this.redis.zrange(bySize, minSize, maxScore, 'BYSCORE');
+      const scores = ids.length === 0 ? [] : await this.redis.zmscore(index, ...ids);
+      const entries = ids
+        .flatMap((id, i) => (scores[i] == null ? [] : [{ score: Number(scores[i]), id }]))
+        .sort(inListOrder);
+      const from = after ? firstAfter(entries, after) : 0;
+      const read: EntrySource = async (o, n) => entries.slice(from + o, from + o + n);
+      return this.fill(projectId, q, read, entries.length - from, false);
+    }
+    const from = after ? await this.rankAfter(index, after) : 0;
+    return this.fill(projectId, q, this.ranks(index, from), total - from, sized);
+  }
+
+  /**
+   * A page from `length` entries: reads them in rounds until the page is full, the entries run out
+   * or, when a filter can pass over entries, `scanBound` entries were read; in the last case the
+   * cursor names the last entry read, so the next page goes on from there.
+   */
+  private async fill(
+    projectId: string,
+    q: ClusterListQuery,
+    read: EntrySource,
+    length: number,
+    checkSizes: boolean,
+  ): Promise<ClusterPage> {
     const needle = q.q?.toLowerCase();
+    const filtered = checkSizes || needle !== undefined || q.status !== undefined;
+    let end = Math.max(0, length);
+    const stop = filtered ? Math.min(end, this.scanBound) : end;
     const items: ClusterRecord[] = [];
+    let done = 0;
     let last: Position | undefined;
-    for (let round = 0; round < SCAN_BATCHES_MAX; round++) {
-      const flat = await this.redis.zrange(index, start, start + SCAN_BATCH - 1, 'REV', 'WITHSCORES');
-      if (flat.length === 0) return { items };
-      const ids: string[] = [];
-      const scores: number[] = [];
-      for (let i = 0; i < flat.length; i += 2) {
-        ids.push(flat[i] as string);
-        scores.push(Number(flat[i + 1]));
-      }
-      const records = await this.getMany(projectId, ids);
-      for (let i = 0; i < ids.length; i++) {
-        if (items.length === q.limit) return { items, nextCursor: encodeCursor(last as Position) };
-        const r = records[i];
-        if (q.sort === 'size' && (scores[i] as number) < (q.minSize ?? 1)) return { items };
-        last = { score: scores[i] as number, id: ids[i] as string };
+    for (let round = 0; done < Math.min(end, stop) && items.length < q.limit; round++) {
+      const want = filtered ? Math.min(SCAN_BATCH, q.limit * 2 ** round) : q.limit - items.length;
+      const n = Math.min(want, Math.min(end, stop) - done);
+      const batch = await read(done, n);
+      if (batch.length < n) end = done + batch.length;
+      const records = await this.recordsOf(projectId, batch, checkSizes ? q : undefined);
+      for (const entry of batch) {
+        if (items.length === q.limit) break;
+        done++;
+        last = entry;
+        const r = records.get(entry.id);
         if (r && matches(r, q, needle)) items.push(r);
       }
-      start += ids.length;
-      if (ids.length < SCAN_BATCH) return { items };
     }
-    return last === undefined ? { items } : { items, nextCursor: encodeCursor(last) };
+    return done < end && last !== undefined ? { items, nextCursor: encodeCursor(last) } : { items };
+  }
+
+  /** Entries of an index by descending rank, starting at `from`. */
+  private ranks(index: string, from: number): EntrySource {
+    return async (offset, n) => {
+      const flat = await this.redis.zrange(index, from + offset, from + offset + n - 1, 'REV', 'WITHSCORES');
+      const out: Position[] = [];
+      for (let i = 0; i < flat.length; i += 2)
+        out.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+      return out;
+    };
+  }
+
+  /** The clusters of some entries by id; with a query, only those whose size index entry is in its bounds. */
+  private async recordsOf(
+    projectId: string,
+    entries: Position[],
+    sizeBounds?: ClusterListQuery,
+  ): Promise<Map<string, ClusterRecord>> {
+    let ids = entries.map((e) => e.id);
+    if (sizeBounds && ids.length > 0) {
+      const sizes = await this.redis.zmscore(keys.clustersBySize(projectId), ...ids);
+      ids = ids.filter((_, i) => inBounds(Number(sizes[i] ?? 0), sizeBounds));
+    }
+    const records = await this.getMany(projectId, ids);
+    const out = new Map<string, ClusterRecord>();
+    ids.forEach((id, i) => {
+      const r = records[i];
+      if (r) out.set(id, r);
+    });
+    return out;
+  }
+
+  /**
+   * The rank (in descending order) right after a position: found by rank while the cluster is still
+   * where the position says, by counting once it has moved or gone, so a walk lists each once.
+   */
+  private async rankAfter(index: string, p: Position): Promise<number> {
+    const [score, rank] = await Promise.all([
+      this.redis.zscore(index, p.id),
+      this.redis.zrevrank(index, p.id),
+    ]);
+    if (rank !== null && score !== null && Number(score) === p.score) return rank + 1;
+    const [above, ties] = await Promise.all([
+      this.redis.zcount(index, `(${p.score}`, '+inf'),
+      this.redis.zrangebyscore(index, p.score, p.score),
+    ]);
+    return above + ties.filter((id) => id > p.id).length;
   }
 
   async trends(projectId: string, ids: string[], days: number, now: Date): Promise<number[][]> {
@@ -253,9 +349,23 @@ redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
 return 1
 `;
 
+/** The order of a sorted-set index read with REV: highest score first, ties by id, highest first. */
+function inListOrder(a: Position, b: Position): number {
+  return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The index of the first entry after a position in a list in `inListOrder`, or the length. */
+function firstAfter(entries: Position[], p: Position): number {
+  const i = entries.findIndex((e) => inListOrder(p, e) < 0);
+  return i === -1 ? entries.length : i;
+}
+
+function inBounds(size: number, q: ClusterListQuery): boolean {
+  return size >= (q.minSize ?? 1) && (q.maxSize === undefined || size <= q.maxSize);
+}
+
 function matches(r: ClusterRecord, q: ClusterListQuery, needle: string | undefined): boolean {
-  if (r.size < (q.minSize ?? 1)) return false;
-  if (q.maxSize !== undefined && r.size > q.maxSize) return false;
+  if (!inBounds(r.size, q)) return false;
   if (q.status !== undefined && r.status !== q.status) return false;
   if (needle !== undefined) {
     return (
