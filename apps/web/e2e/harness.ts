@@ -113,12 +113,31 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Environment of the server process on top of the defaults; `undefined` removes a default. */
+  env?: Record<string, string | undefined>;
+}
+
+/** `base` with `overrides` applied, leaving out the variables set to `undefined`. */
+function mergeEnv(
+  base: Record<string, string | undefined>,
+  overrides: Record<string, string | undefined>,
+): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...base, ...overrides })) if (v !== undefined) merged[k] = v;
+  return merged;
+}
+
 /**
  * Starts the server against database `redisDb` of the run's throwaway Redis (emptied first), with
  * OpenAI-style embeddings and Reddit answered by local stand-ins. Each file that runs at the same
  * time as another needs a database of its own.
  */
-export async function startServer(redisUrlBase: string, redisDb: number): Promise<E2eServer> {
+export async function startServer(
+  redisUrlBase: string,
+  redisDb: number,
+  options: StartOptions = {},
+): Promise<E2eServer> {
   const adminToken = `e2e-admin-${randomBytes(16).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'fixloop-e2e-'));
   const redisUrl = `${redisUrlBase}/${redisDb}`;
@@ -143,23 +162,26 @@ export async function startServer(redisUrlBase: string, redisDb: number): Promis
     ['--import', 'tsx', join(ROOT, 'apps/server/src/bin/serve.ts'), 'all'],
     {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        LOG_LEVEL: 'warn',
-        REDIS_URL: redisUrl,
-        DATA_DIR: dataDir,
-        ADMIN_TOKEN: adminToken,
-        QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
-        PORT: String(port),
-        PUBLIC_URL: base,
-        EMBEDDINGS_PROVIDER: 'openai',
-        OPENAI_BASE_URL: `${embeddings.url}/v1`,
-        EMBEDDINGS_MODEL: 'test',
-        CLUSTERING_SIM_THRESHOLD: '0.8',
-        CLUSTERING_DEBOUNCE_MS: '0',
-        REDDIT_BASE_URL: reddit.url,
-      },
+      env: mergeEnv(
+        {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          LOG_LEVEL: 'warn',
+          REDIS_URL: redisUrl,
+          DATA_DIR: dataDir,
+          ADMIN_TOKEN: adminToken,
+          QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
+          PORT: String(port),
+          PUBLIC_URL: base,
+          EMBEDDINGS_PROVIDER: 'openai',
+          OPENAI_BASE_URL: `${embeddings.url}/v1`,
+          EMBEDDINGS_MODEL: 'test',
+          CLUSTERING_SIM_THRESHOLD: '0.8',
+          CLUSTERING_DEBOUNCE_MS: '0',
+          REDDIT_BASE_URL: reddit.url,
+        },
+        options.env ?? {},
+      ),
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

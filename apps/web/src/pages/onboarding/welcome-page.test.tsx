@@ -210,6 +210,9 @@ describe('first-run setup', () => {
     }) as HTMLInputElement;
     expect(sync.checked).toBe(true);
     expect(screen.getByLabelText('Sentry webhook URL')).toBeTruthy();
+    // Sentry signs with its own Client Secret: the step stores a pasted one and generates none
+    expect(screen.getByLabelText('Sentry Client Secret')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Generate/ })).toBeNull();
     await userEvent.type(screen.getByLabelText('Subreddits to poll (optional)'), 'r/acmeapp');
     await userEvent.click(screen.getByRole('button', { name: 'Finish setup' }));
 

@@ -16,7 +16,11 @@ interface WebhookInfo {
   path: string;
   secret: 'sentryWebhookSecret' | 'githubWebhookSecret';
   setup: string;
-  pasteInto: string;
+  /** Where a generated secret is pasted; `null` when the sender signs with a secret of its own making. */
+  pasteGeneratedInto: string | null;
+  /** The label of the field that stores a secret the person already has, and what to paste there. */
+  pasteLabel: string;
+  pasteHint: string | null;
 }
 
 const WEBHOOKS: Record<WebhookKind, WebhookInfo> = {
@@ -25,8 +29,13 @@ const WEBHOOKS: Record<WebhookKind, WebhookInfo> = {
     path: '/ingest/sentry',
     secret: 'sentryWebhookSecret',
     setup:
-      'In Sentry: Settings → Developer Settings → Custom Integrations → an internal integration; set its Webhook URL to this address. Sentry signs with the integration’s Client Secret: paste that below, or generate one if your Sentry lets you set it.',
-    pasteInto: "Sentry's integration settings",
+      'In Sentry: Settings → Developer Settings → Custom Integrations → create an internal integration, set its Webhook URL to this address, and enable Alert Rule Action or subscribe to issue webhooks.',
+    // Sentry signs with the integration's own Client Secret, which cannot be set there: a generated
+    // secret would make every delivery fail its signature check.
+    pasteGeneratedInto: null,
+    pasteLabel: 'Sentry Client Secret',
+    pasteHint:
+      'Paste the Client Secret from Sentry → Settings → Developer Settings → your internal integration. Sentry signs every delivery with it.',
   },
   github: {
     title: 'GitHub',
@@ -34,7 +43,9 @@ const WEBHOOKS: Record<WebhookKind, WebhookInfo> = {
     secret: 'githubWebhookSecret',
     setup:
       'In GitHub: the repository’s Settings → Webhooks → Add webhook, with this Payload URL, content type application/json and the Issues event.',
-    pasteInto: "the Secret field of GitHub's webhook settings",
+    pasteGeneratedInto: "the Secret field of GitHub's webhook settings",
+    pasteLabel: 'Or store a secret you already have',
+    pasteHint: null,
   },
 };
 
@@ -50,8 +61,8 @@ function secretUpdate(field: WebhookInfo['secret'], value: string | null): Secre
 }
 
 /**
- * One webhook's address and signing secret. A generated secret is stored first and only then shown,
- * once: the page keeps no copy after Done.
+ * One webhook's address and signing secret. A generated secret (GitHub only) is stored first and only
+ * then shown, once: the page keeps no copy after Done. Sentry's secret can only be pasted.
  */
 export function WebhookSecret({ kind }: { kind: WebhookKind }) {
   const id = useId();
@@ -61,14 +72,9 @@ export function WebhookSecret({ kind }: { kind: WebhookKind }) {
   const save = useSaveSecrets();
   const toast = useToast();
   const [shown, setShown] = useState<string | null>(null);
-  const [pasted, setPasted] = useState('');
-  const shownRef = useRef<HTMLInputElement>(null);
   const url = webhookUrl(pid, kind);
   const stored = project.data?.secrets[info.secret] ?? false;
-
-  useEffect(() => {
-    if (shown !== null) shownRef.current?.select();
-  }, [shown]);
+  const generatedInto = info.pasteGeneratedInto;
 
   function generate() {
     const secret = generateSecret();
@@ -81,13 +87,10 @@ export function WebhookSecret({ kind }: { kind: WebhookKind }) {
     });
   }
 
-  function storePasted(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const secret = pasted.trim();
-    if (secret === '') return;
+  function store(secret: string, onStored: () => void) {
     save.mutate(secretUpdate(info.secret, secret), {
       onSuccess: () => {
-        setPasted('');
+        onStored();
         setShown(null);
         toast.success(`${info.title} signing secret stored.`);
       },
@@ -118,27 +121,14 @@ export function WebhookSecret({ kind }: { kind: WebhookKind }) {
       </div>
       {project.isPending ? <Loading label="Loading the secret's status…" /> : null}
       {project.isError ? <ErrorState error={project.error} onRetry={() => void project.refetch()} /> : null}
-      {shown !== null ? (
-        <div className="new-key" role="status">
-          <div className="field">
-            <label htmlFor={`${id}-new`}>New {info.title} signing secret</label>
-            <div className="copy-row">
-              <input id={`${id}-new`} ref={shownRef} readOnly value={shown} spellCheck={false} />
-              <CopyButton
-                text={shown}
-                label={`Copy the new ${info.title} signing secret`}
-                targetId={`${id}-new`}
-              />
-            </div>
-          </div>
-          <p>
-            Copy it now and paste it into {info.pasteInto}: it is not shown again. Until it is there,
-            deliveries from {info.title} are refused.
-          </p>
-          <button type="button" className="button button-small" onClick={() => setShown(null)}>
-            Done
-          </button>
-        </div>
+      {shown !== null && generatedInto !== null ? (
+        <ShownSecret
+          key={shown}
+          title={info.title}
+          secret={shown}
+          pasteInto={generatedInto}
+          onDone={() => setShown(null)}
+        />
       ) : null}
       {project.data ? (
         <>
@@ -147,61 +137,131 @@ export function WebhookSecret({ kind }: { kind: WebhookKind }) {
               ? 'A signing secret is stored: unsigned deliveries are refused.'
               : 'No signing secret: deliveries are accepted only with a project API key.'}
           </p>
-          <div className="actions">
-            {stored ? (
-              <ConfirmButton
-                label="Generate new secret"
-                question={`Replace the stored ${info.title} secret?`}
-                confirmLabel="Replace secret"
-                disabled={save.isPending}
-                onConfirm={generate}
-              />
-            ) : (
-              <button
-                type="button"
-                className="button button-small"
-                disabled={save.isPending}
-                onClick={generate}
-              >
-                Generate secret
-              </button>
-            )}
-            {stored ? (
-              <ConfirmButton
-                label="Remove secret"
-                question={`Remove the ${info.title} signing secret?`}
-                confirmLabel="Remove secret"
-                disabled={save.isPending}
-                onConfirm={remove}
-              />
-            ) : null}
-          </div>
-          <form className="paste-secret" onSubmit={storePasted}>
-            <div className="field">
-              <label htmlFor={`${id}-paste`}>Or store a secret you already have</label>
-              <div className="copy-row">
-                <input
-                  id={`${id}-paste`}
-                  type="password"
-                  autoComplete="off"
-                  spellCheck={false}
-                  value={pasted}
-                  maxLength={1_024}
-                  onChange={(e) => setPasted(e.target.value)}
+          {generatedInto !== null || stored ? (
+            <div className="actions">
+              {generatedInto === null ? null : stored ? (
+                <ConfirmButton
+                  label="Generate new secret"
+                  question={`Replace the stored ${info.title} secret?`}
+                  confirmLabel="Replace secret"
+                  disabled={save.isPending}
+                  onConfirm={generate}
                 />
+              ) : (
                 <button
-                  type="submit"
+                  type="button"
                   className="button button-small"
-                  disabled={save.isPending || pasted.trim() === ''}
-                  aria-label={`Store ${info.title} secret`}
+                  disabled={save.isPending}
+                  onClick={generate}
                 >
-                  Store
+                  Generate secret
                 </button>
-              </div>
+              )}
+              {stored ? (
+                <ConfirmButton
+                  label="Remove secret"
+                  question={`Remove the ${info.title} signing secret?`}
+                  confirmLabel="Remove secret"
+                  disabled={save.isPending}
+                  onConfirm={remove}
+                />
+              ) : null}
             </div>
-          </form>
+          ) : null}
+          <PasteSecretForm info={info} disabled={save.isPending} onStore={store} />
         </>
       ) : null}
     </section>
+  );
+}
+
+/** A generated secret, selected for copying, with where it goes; shown until Done. */
+function ShownSecret({
+  title,
+  secret,
+  pasteInto,
+  onDone,
+}: {
+  title: string;
+  secret: string;
+  pasteInto: string;
+  onDone: () => void;
+}) {
+  const id = useId();
+  const ref = useRef<HTMLInputElement>(null);
+
+  // Keyed by the secret: each new one arrives selected, ready to copy.
+  useEffect(() => ref.current?.select(), []);
+
+  return (
+    <div className="new-key" role="status">
+      <div className="field">
+        <label htmlFor={`${id}-new`}>New {title} signing secret</label>
+        <div className="copy-row">
+          <input id={`${id}-new`} ref={ref} readOnly value={secret} spellCheck={false} />
+          <CopyButton text={secret} label={`Copy the new ${title} signing secret`} targetId={`${id}-new`} />
+        </div>
+      </div>
+      <p>
+        Copy it now and paste it into {pasteInto}: it is not shown again. Until it is there, deliveries from{' '}
+        {title} are refused.
+      </p>
+      <button type="button" className="button button-small" onClick={onDone}>
+        Done
+      </button>
+    </div>
+  );
+}
+
+/** Stores a secret the person already has (for Sentry, the only way: its Client Secret). */
+function PasteSecretForm({
+  info,
+  disabled,
+  onStore,
+}: {
+  info: WebhookInfo;
+  disabled: boolean;
+  onStore: (secret: string, onStored: () => void) => void;
+}) {
+  const id = useId();
+  const [pasted, setPasted] = useState('');
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const secret = pasted.trim();
+    if (secret !== '') onStore(secret, () => setPasted(''));
+  }
+
+  return (
+    <form className="paste-secret" onSubmit={submit}>
+      <div className="field">
+        <label htmlFor={`${id}-paste`}>{info.pasteLabel}</label>
+        <div className="copy-row">
+          <input
+            id={`${id}-paste`}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={pasted}
+            maxLength={1_024}
+            onChange={(e) => setPasted(e.target.value)}
+            aria-describedby={info.pasteHint === null ? undefined : `${id}-hint`}
+          />
+          <button
+            type="submit"
+            className="button button-small"
+            disabled={disabled || pasted.trim() === ''}
+            aria-label={`Store ${info.title} secret`}
+          >
+            Store
+          </button>
+        </div>
+        {info.pasteHint === null ? null : (
+          <p id={`${id}-hint`} className="hint">
+            {info.pasteHint}
+          </p>
+        )}
+      </div>
+    </form>
   );
 }

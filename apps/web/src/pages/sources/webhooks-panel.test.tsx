@@ -51,32 +51,69 @@ describe('WebhooksPanel', () => {
     );
   });
 
-  it('generates a secret, stores it, and shows exactly that secret once', async () => {
+  it('generates a GitHub secret, stores it, and shows exactly that secret once', async () => {
+    const calls = stubProject(none);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksPanel />);
+    const github = screen.getByRole('region', { name: 'GitHub' });
+    await within(github).findByText(/No signing secret/);
+
+    await user.click(within(github).getByRole('button', { name: 'Generate secret' }));
+
+    const shown = (await within(github).findByLabelText('New GitHub signing secret')) as HTMLInputElement;
+    expect(shown.value).toMatch(/^[0-9a-f]{64}$/);
+    expect([shown.selectionStart, shown.selectionEnd]).toEqual([0, 64]);
+    const put = calls.find((c) => c.method === 'PUT');
+    expect(put?.url.pathname).toBe('/projects/acme/secrets');
+    expect(put?.body).toEqual({ githubWebhookSecret: shown.value });
+    expect(
+      within(github).getByText(/paste it into the Secret field of GitHub's webhook settings/),
+    ).toBeTruthy();
+    await user.click(within(github).getByRole('button', { name: 'Copy the new GitHub signing secret' }));
+    expect(await navigator.clipboard.readText()).toBe(shown.value);
+    expect(await within(github).findByText(/A signing secret is stored/)).toBeTruthy();
+
+    await user.click(within(github).getByRole('button', { name: 'Done' }));
+    expect(within(github).queryByLabelText('New GitHub signing secret')).toBeNull();
+    expect(document.body.textContent).not.toContain(shown.value);
+    // the other webhook is untouched
+    expect(
+      within(screen.getByRole('region', { name: 'Sentry' })).getByText(/No signing secret/),
+    ).toBeTruthy();
+  });
+
+  // Sentry signs with its integration's Client Secret, which cannot be set in Sentry: a generated
+  // secret would fail every delivery's signature check.
+  it('offers Sentry no generated secret: it stores the pasted Client Secret', async () => {
     const calls = stubProject(none);
     const user = userEvent.setup();
     renderWithProviders(<WebhooksPanel />);
     const sentry = screen.getByRole('region', { name: 'Sentry' });
     await within(sentry).findByText(/No signing secret/);
+    expect(within(sentry).queryByRole('button', { name: /Generate/ })).toBeNull();
 
-    await user.click(within(sentry).getByRole('button', { name: 'Generate secret' }));
+    const field = within(sentry).getByLabelText('Sentry Client Secret') as HTMLInputElement;
+    expect(field.type).toBe('password');
+    expect(field.getAttribute('aria-describedby')).toBeTruthy();
+    expect(document.getElementById(field.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(
+      /^Paste the Client Secret from Sentry → Settings → Developer Settings → your internal integration\./,
+    );
+    const store = within(sentry).getByRole('button', { name: 'Store Sentry secret' }) as HTMLButtonElement;
+    expect(store.disabled).toBe(true);
+    await user.type(field, '  4f1c0ffee  ');
+    await user.click(store);
 
-    const shown = (await within(sentry).findByLabelText('New Sentry signing secret')) as HTMLInputElement;
-    expect(shown.value).toMatch(/^[0-9a-f]{64}$/);
-    const put = calls.find((c) => c.method === 'PUT');
-    expect(put?.url.pathname).toBe('/projects/acme/secrets');
-    expect(put?.body).toEqual({ sentryWebhookSecret: shown.value });
-    expect(within(sentry).getByText(/paste it into Sentry's integration settings/)).toBeTruthy();
-    await user.click(within(sentry).getByRole('button', { name: 'Copy the new Sentry signing secret' }));
-    expect(await navigator.clipboard.readText()).toBe(shown.value);
+    expect(await screen.findByText('Sentry signing secret stored.')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([
+      { sentryWebhookSecret: '4f1c0ffee' },
+    ]);
     expect(await within(sentry).findByText(/A signing secret is stored/)).toBeTruthy();
-
-    await user.click(within(sentry).getByRole('button', { name: 'Done' }));
-    expect(within(sentry).queryByLabelText('New Sentry signing secret')).toBeNull();
-    expect(document.body.textContent).not.toContain(shown.value);
-    // the other webhook is untouched
-    expect(
-      within(screen.getByRole('region', { name: 'GitHub' })).getByText(/No signing secret/),
-    ).toBeTruthy();
+    expect(field.value).toBe('');
+    expect(within(sentry).queryByLabelText(/New Sentry signing secret/)).toBeNull();
+    // stored: it can be removed or replaced by pasting another, still never generated
+    expect(within(sentry).getByRole('button', { name: 'Remove secret' })).toBeTruthy();
+    expect(within(sentry).queryByRole('button', { name: /Generate/ })).toBeNull();
+    expect(within(sentry).getByLabelText('Sentry Client Secret')).toBeTruthy();
   });
 
   it('removes a stored secret only after confirming', async () => {
