@@ -194,6 +194,7 @@ describe('fixing a cluster', () => {
         'set -e',
         'head -n 1 "$1"',
         'printf "    # apply the coupon\\n" >> "$2/shop/cart.py"',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
         'echo "token=${FIXLOOP_GIT_TOKEN:-none} github=${GITHUB_TOKEN:-none}"',
       ].join('\n'),
     );

@@ -22,3 +22,4 @@ export * from './sources/reddit.js';
 export * from './sources/reddit-poll.js';
 export * from './sources/sentry.js';
 export * from './sources/text.js';
+export { extractJson, stripUnsafe } from './text/untrusted.js';

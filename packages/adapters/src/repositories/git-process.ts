@@ -1,30 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-
-/** The variable the credential helper reads the token from: set in the git child's environment only. */
-export const TOKEN_ENV = 'FIXLOOP_GIT_TOKEN';
-
-// Git appends `get`/`store`/`erase`; only `get` answers. The helper's shell expands the token from
-// the child's environment, so it never appears in argv, the URL or a config file.
-const CREDENTIAL_HELPER = `!f() { test "$1" = get && echo username=x-access-token && echo "password=$${TOKEN_ENV}"; }; f`;
+import { GIT_TOKEN_ENV } from '../git/credential-helper.js';
+import { GIT_NETWORK_ENV, pickEnv } from '../git/git-env.js';
+import { safeGitConfigArgs } from '../git/safe-git-config.js';
+import { secretScrubber } from '../git/scrub.js';
 
 /** What git may inherit from the server's environment: how to reach the network, never its secrets. */
-const INHERITED = [
-  'PATH',
-  'HOME',
-  'TMPDIR',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'GIT_SSL_CAINFO',
-  'GIT_SSH_COMMAND',
-  'SSH_AUTH_SOCK',
-];
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', ...GIT_NETWORK_ENV, 'GIT_SSH_COMMAND', 'SSH_AUTH_SOCK'];
 
 const STDERR_KEPT = 16_384;
 
@@ -58,19 +40,11 @@ export class GitCommandError extends Error {
   }
 }
 
-/** Removes the token (raw and URL-encoded) and any `user:password@` of a URL from a text. */
-export function scrubSecrets(text: string, token: string | undefined): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
-  if (token && token.length >= 4) {
-    for (const form of new Set([token, encodeURIComponent(token)])) out = out.split(form).join('***');
-  }
-  return out;
-}
-
 /**
- * Runs git with no hooks, no fsmonitor, no configured credential helpers and no prompts; with a
- * token, a helper that reads it from the child's environment. Each command is its own process
- * group, killed whole on timeout or abort (git forks remote helpers and ssh).
+ * Runs git with the safe `-c` options (automatic gc kept, in the foreground: the clone is reused)
+ * and no prompts; with a token, our credential helper reading it from the child's environment.
+ * Each command is its own process group, killed whole on timeout or abort (git forks remote
+ * helpers and ssh).
  */
 export class GitRunner {
   private readonly env: Record<string, string>;
@@ -79,11 +53,7 @@ export class GitRunner {
     private readonly binary: string,
     inheritFrom: Record<string, string | undefined>,
   ) {
-    const env: Record<string, string> = {};
-    for (const name of INHERITED) {
-      const value = inheritFrom[name];
-      if (value !== undefined) env[name] = value;
-    }
+    const env = pickEnv(inheritFrom, INHERITED);
     env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes';
     this.env = {
       ...env,
@@ -95,11 +65,12 @@ export class GitRunner {
 
   run(args: string[], options: GitRunOptions): Promise<GitRunResult> {
     const env: Record<string, string> = { ...this.env };
-    if (options.token) env[TOKEN_ENV] = options.token;
+    if (options.token) env[GIT_TOKEN_ENV] = options.token;
     if (options.repo !== undefined) env.GIT_DIR = join(options.repo, '.git');
     return new Promise((resolve, reject) => {
       options.signal?.throwIfAborted();
-      const child = spawn(this.binary, [...safetyArgs(options.token), ...args], {
+      const config = safeGitConfigArgs({ withToken: Boolean(options.token), housekeeping: 'foreground' });
+      const child = spawn(this.binary, [...config, ...args], {
         cwd: options.repo,
         env,
         detached: true,
@@ -142,23 +113,6 @@ export class GitRunner {
 }
 
 const DEFAULT_MAX_STDOUT = 16 * 1024 * 1024;
-
-/** `-c` options every command starts with: no hooks, no fsmonitor, no `ext::`, only our credentials. */
-function safetyArgs(token: string | undefined): string[] {
-  return [
-    '-c',
-    'core.hooksPath=/dev/null',
-    '-c',
-    'core.fsmonitor=false',
-    '-c',
-    'protocol.ext.allow=never',
-    '-c',
-    'gc.autoDetach=false',
-    '-c',
-    'credential.helper=',
-    ...(token ? ['-c', `credential.helper=${CREDENTIAL_HELPER}`] : []),
-  ];
-}
 
 function killGroup(child: ChildProcess): void {
   try {
@@ -204,7 +158,7 @@ function failure(
   code: number | null,
   timedOut: boolean,
 ): GitCommandError {
-  const clean = scrubSecrets(stderr, options.token).trim();
+  const clean = secretScrubber([options.token])(stderr).trim();
   const why = timedOut ? `timed out after ${options.timeoutMs} ms` : lastLines(clean) || `exit ${code}`;
   return new GitCommandError(`git ${verb}: ${why}`, code, clean, timedOut);
 }

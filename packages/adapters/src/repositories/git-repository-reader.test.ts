@@ -2,9 +2,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Logger, type RepositoryAccess, UpstreamError } from '@fixloop/domain';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startGitHttpServer } from '../git/testing/git-http-server.js';
+import { git } from '../git/testing/seed-git.js';
 import { GitRepositoryReader, type GitRepositoryReaderOptions } from './git-repository-reader.js';
-import { startGitHttpServer } from './http-git-server.js';
-import { git, loggingGit, makeRepo } from './test-repos.js';
+import { loggingGit, makeRepo } from './test-repos.js';
 
 const TOKEN = 'ghp_test_secret_token_0123456789';
 const cleanups: Array<() => unknown> = [];

@@ -8,7 +8,8 @@ import {
   UpstreamError,
   validationFailed,
 } from '@fixloop/domain';
-import { GitCommandError, GitRunner, scrubSecrets } from './git-process.js';
+import { secretScrubber } from '../git/scrub.js';
+import { GitCommandError, GitRunner } from './git-process.js';
 import { DEFAULT_SNAPSHOT_LIMITS, GitSnapshot, type SnapshotLimits } from './git-snapshot.js';
 
 export interface GitRepositoryReaderOptions {
@@ -214,7 +215,7 @@ export class GitRepositoryReader implements RepositoryReader {
 }
 
 function describe(e: unknown, token: string | undefined): string {
-  return scrubSecrets(e instanceof Error ? e.message : String(e), token);
+  return secretScrubber([token])(e instanceof Error ? e.message : String(e));
 }
 
 async function readStamp(dir: string): Promise<Stamp | null> {

@@ -1,23 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Seed',
-  GIT_AUTHOR_EMAIL: 'seed@example.invalid',
-  GIT_COMMITTER_NAME: 'Seed',
-  GIT_COMMITTER_EMAIL: 'seed@example.invalid',
-};
-
-/** Runs git on this machine with no user or system config (test setup only). */
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
+import { git } from '../git/testing/seed-git.js';
 
 /** File contents by path; `{ link: target }` makes a symlink. */
 export type RepoFiles = Record<string, string | Buffer | { link: string }>;

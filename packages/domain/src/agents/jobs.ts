@@ -183,14 +183,18 @@ export async function startFix(
   return job;
 }
 
+/** A 409 carrying the job's status, so a client can tell what became of it. */
+function jobConflict(job: AgentJob, message = `the job already ended (${job.status})`): DomainError {
+  return new DomainError('conflict', message, { status: job.status });
+}
+
 /** Stops a queued or running job: it is marked `cancelled` and its worker kills the process or sandbox. */
 export async function cancelJob(deps: AgentDeps, projectId: string, jobId: string): Promise<AgentJob> {
   const job = await getJob(deps, projectId, jobId);
   const cancelled = await deps.jobs.transition(projectId, jobId, ACTIVE, 'cancelled', {
     finishedAt: deps.now().toISOString(),
   });
-  if (!cancelled)
-    throw new DomainError('conflict', `the job already ended (${job.status})`, { status: job.status });
+  if (!cancelled) throw jobConflict(job);
   await deps.queue.signalCancel(projectId, jobId);
   await appendLog(deps, cancelled, [{ step: 'cancel', stream: 'info', line: 'cancelled on request' }]);
   await restoreClusterStatus(deps, cancelled);
@@ -206,13 +210,7 @@ export async function retryJob(
 ): Promise<AgentJob> {
   const job = await getJob(deps, projectId, jobId);
   if (job.status !== 'failed' && job.status !== 'cancelled') {
-    throw new DomainError(
-      'conflict',
-      `only a failed or cancelled job can be retried (this one is ${job.status})`,
-      {
-        status: job.status,
-      },
-    );
+    throw jobConflict(job, `only a failed or cancelled job can be retried (this one is ${job.status})`);
   }
   return startFix(deps, projectId, job.clusterId, actor, job);
 }
@@ -245,7 +243,7 @@ export async function patchJob(
   const now = deps.now().toISOString();
   if (patch.status === undefined || patch.status === job.status) {
     if (job.status !== 'queued' && job.status !== 'running') {
-      throw new DomainError('conflict', `the job already ended (${job.status})`, { status: job.status });
+      throw jobConflict(job);
     }
     await deps.jobs.setFields(projectId, jobId, fields);
     return getJob(deps, projectId, jobId);
@@ -256,9 +254,7 @@ export async function patchJob(
     ...(patch.status === 'running' ? { startedAt: now } : { finishedAt: now }),
   });
   if (!moved) {
-    throw new DomainError('conflict', `the job cannot move from ${job.status} to ${patch.status}`, {
-      status: job.status,
-    });
+    throw jobConflict(job, `the job cannot move from ${job.status} to ${patch.status}`);
   }
   job = moved;
   if (job.status === 'succeeded' && job.prUrl) {

@@ -1,5 +1,5 @@
 import type { Cluster, CodingPlan, FeedbackItem } from '@fixloop/contracts';
-import { stripInvisible } from '../clustering/llm-summarizer.js';
+import { oneLine, stripUnsafe } from '../text/untrusted.js';
 import type { ValidationResult } from './ports.js';
 
 /** GitHub refuses bodies over 65,536 characters; stay well under it. */
@@ -11,9 +11,7 @@ const REPORTS_LISTED = 100;
  * escaped, and `@` too, so a report cannot mention (and notify) people or embed images.
  */
 export function inlineText(text: string, max = 200): string {
-  const one = stripInvisible(text).replace(/\s+/g, ' ').trim();
-  const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
-  return cut.replace(/[\\`*_{}[\]()<>#+!|~@-]/g, (c) => `\\${c}`);
+  return oneLine(text, max).replace(/[\\`*_{}[\]()<>#+!|~@-]/g, (c) => `\\${c}`);
 }
 
 /** `Refs #n` for an issue of the target repository, `Refs owner/repo#n` for another one. */
@@ -104,7 +102,7 @@ export function pullRequestText(input: {
   );
   let body = lines.join('\n');
   if (body.length > BODY_BUDGET) body = `${body.slice(0, BODY_BUDGET)}\n\n(cut to fit GitHub's limit)`;
-  const title = `Fix: ${stripInvisible(plan.title || cluster.title)
+  const title = `Fix: ${stripUnsafe(plan.title || cluster.title)
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 200)}`;

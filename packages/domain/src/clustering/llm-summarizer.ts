@@ -1,5 +1,6 @@
 import { type FeedbackItem, LlmDigest } from '@fixloop/contracts';
 import type { LlmClient, Logger } from '../ports.js';
+import { extractJson, stripUnsafe } from '../text/untrusted.js';
 import type { ClusterDigest, ClusterRecord, ClusterSummarizer } from './ports.js';
 
 const MAX_REPORTS = 20;
@@ -13,19 +14,10 @@ const SYSTEM = [
   'summary: 2–4 sentences: the symptom, where it happens, what the reports have in common.',
 ].join('\n');
 
-/** Strips invisible and bidirectional control characters, which could hide text from a reader. */
-export function stripInvisible(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-    /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F]/g,
-    '',
-  );
-}
-
 /** The prompt: each report fenced and labelled as data. */
 export function digestPrompt(cluster: ClusterRecord, items: FeedbackItem[], terms: string[]): string {
   const reports = items.slice(0, MAX_REPORTS).map((item, i) => {
-    const text = stripInvisible(`${item.title}\n${item.body}`)
+    const text = stripUnsafe(`${item.title}\n${item.body}`)
       .slice(0, MAX_REPORT_CHARS)
       .replaceAll('```', "'''");
     return `Report ${i + 1} (source: ${item.source}):\n\`\`\`text\n${text}\n\`\`\``;
@@ -37,14 +29,6 @@ export function digestPrompt(cluster: ClusterRecord, items: FeedbackItem[], term
   ]
     .filter(Boolean)
     .join('\n\n');
-}
-
-/** The first JSON object in a model's answer (models sometimes wrap it in a code fence). */
-export function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start === -1 || end <= start) throw new Error('no JSON object in the answer');
-  return JSON.parse(text.slice(start, end + 1));
 }
 
 /**

@@ -1,9 +1,10 @@
 import { userInfo } from 'node:os';
 import { AgentRunError, UpstreamError } from '@fixloop/domain';
 import { afterEach, describe, expect, it } from 'vitest';
+import { git } from '../../git/testing/seed-git.js';
 import { E2bRunner, type E2bRunnerOptions } from './e2b-runner.js';
 import { type E2bStandIn, type StandInOptions, startE2bStandIn } from './stand-in/e2b-stand-in.js';
-import { type AgentName, git, makeRequest, makeWorld } from './stand-in/run-fixtures.js';
+import { type AgentName, makeRequest, makeWorld } from './stand-in/run-fixtures.js';
 
 const KEY = 'e2b_0123456789abcdef0123456789abcdef';
 const TOKEN = 'ghp_secret_token_0123456789';

@@ -1,6 +1,6 @@
 import { AgentRunError, type RunOutcome, type RunRequest, type SandboxRunner } from '@fixloop/domain';
+import type { GitIdentity } from '../../git/commit-identity.js';
 import { type E2bConnection, openE2bSession } from './e2b-session.js';
-import type { Author } from './git-commands.js';
 import { runSteps, type StepSettings } from './run-steps.js';
 import type { SandboxSession } from './sandbox-session.js';
 
@@ -39,7 +39,7 @@ export interface E2bRunnerOptions {
   /** Root-owned directory for the git directory and the task file; default `/opt/fixloop`. */
   stateDir?: string | undefined;
   /** The commit's author and committer. */
-  author?: Author | undefined;
+  author?: GitIdentity | undefined;
   cloneDepth?: number | undefined;
   /** E2B_DOMAIN, for self-hosted E2B. */
   domain?: string | undefined;

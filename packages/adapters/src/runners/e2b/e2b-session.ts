@@ -10,7 +10,7 @@ import {
   TemplateError,
 } from 'e2b';
 import { httpFailure, networkFailure, redact } from '../../http/upstream-failure.js';
-import { lineSplitter } from './line-splitter.js';
+import { lineSplitter } from '../../text/line-splitter.js';
 import type { SandboxRunOptions, SandboxRunResult, SandboxSession } from './sandbox-session.js';
 
 /** How to reach E2B and which sandbox to start. */

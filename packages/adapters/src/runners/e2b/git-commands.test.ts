@@ -1,22 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import {
-  cloneCommand,
-  commitCommand,
-  parseShortstat,
-  pushCommand,
-  repoGit,
-  TOKEN_ENV,
-} from './git-commands.js';
+import { GIT_TOKEN_ENV } from '../../git/credential-helper.js';
+import { cloneCommand, commitCommand, pushCommand, repoGit } from './git-commands.js';
 
 const paths = { workspace: '/home/user/workspace', gitDir: '/opt/fixloop/repo.git' };
 const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
 
 describe('git command lines', () => {
-  it('name the git directory and working tree, and switch hooks and fsmonitor off', () => {
+  it('name the git directory and working tree, and switch hooks, fsmonitor, ext:: and submodules off', () => {
     expect(repoGit(paths, ['add', '--all'])).toBe(
       'git --git-dir=/opt/fixloop/repo.git --work-tree=/home/user/workspace -c core.hooksPath=/dev/null ' +
-        '-c core.fsmonitor=false -c credential.helper= add --all',
+        '-c core.fsmonitor=false -c protocol.ext.allow=never -c submodule.recurse=false -c gc.auto=0 ' +
+        '-c maintenance.auto=false -c credential.helper= add --all',
     );
   });
 
@@ -45,24 +40,10 @@ describe('git command lines', () => {
     const helperArgs = line.slice(line.indexOf(' -c core.hooksPath'), line.indexOf(' push '));
     const answer = execFileSync('bash', ['-c', `git ${helperArgs} credential fill`], {
       input: 'protocol=https\nhost=github.com\n\n',
-      env: { PATH: process.env.PATH, HOME: '/nonexistent', GIT_TERMINAL_PROMPT: '0', [TOKEN_ENV]: TOKEN },
+      env: { PATH: process.env.PATH, HOME: '/nonexistent', GIT_TERMINAL_PROMPT: '0', [GIT_TOKEN_ENV]: TOKEN },
       encoding: 'utf8',
     });
     expect(answer).toContain('username=x-access-token\n');
     expect(answer).toContain(`password=${TOKEN}\n`);
-  });
-
-  it('read shortstat lines', () => {
-    expect(parseShortstat(' 3 files changed, 10 insertions(+), 2 deletions(-)')).toEqual({
-      filesChanged: 3,
-      insertions: 10,
-      deletions: 2,
-    });
-    expect(parseShortstat(' 1 file changed, 1 insertion(+)')).toEqual({
-      filesChanged: 1,
-      insertions: 1,
-      deletions: 0,
-    });
-    expect(parseShortstat('')).toEqual({ filesChanged: 0, insertions: 0, deletions: 0 });
   });
 });

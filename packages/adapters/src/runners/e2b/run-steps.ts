@@ -1,18 +1,19 @@
 import type { LogStream } from '@fixloop/contracts';
 import { AgentRunError, type RunOutcome, type RunRequest, type ValidationResult } from '@fixloop/domain';
+import type { GitIdentity } from '../../git/commit-identity.js';
+import { GIT_TOKEN_ENV } from '../../git/credential-helper.js';
+import { parseShortstat } from '../../git/shortstat.js';
+import { shellQuote } from '../../text/shell-quote.js';
+import { fillPlaceholders } from '../agent-command.js';
 import {
-  type Author,
   cloneCommand,
   commitCommand,
-  parseShortstat,
   pushCommand,
   type RepoPaths,
   repoGit,
-  TOKEN_ENV,
   trustWorkspaceCommand,
 } from './git-commands.js';
 import type { SandboxRunResult, SandboxSession } from './sandbox-session.js';
-import { fillPlaceholders, shellQuote } from './shell-quote.js';
 
 /** Everything about a run that does not come from the request. */
 export interface StepSettings {
@@ -33,7 +34,7 @@ export interface StepSettings {
   gitTimeoutMs: number;
   /** Output of one command beyond this many bytes is not logged. */
   outputCapBytes: number;
-  author: Author;
+  author: GitIdentity;
   /** Shallow clone depth; a full clone when absent (agents read history). */
   cloneDepth?: number | undefined;
 }
@@ -62,7 +63,7 @@ class Steps {
     this.taskFile = `${s.stateDir}/task.md`;
     this.admin = { user: s.adminUser, timeoutMs: s.gitTimeoutMs };
     const envs: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
-    if (request.repository.token) envs[TOKEN_ENV] = request.repository.token;
+    if (request.repository.token) envs[GIT_TOKEN_ENV] = request.repository.token;
     this.remote = { ...this.admin, envs };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAgentEnv, buildGitEnv, checkEnvAllowlist, GIT_TOKEN_ENV, SAFE_PATH } from './agent-env.js';
+import { GIT_TOKEN_ENV } from '../../git/credential-helper.js';
+import { buildAgentEnv, buildGitEnv, checkEnvAllowlist, SAFE_PATH } from './agent-env.js';
 
 const server = {
   PATH: '/opt/node/bin:/usr/bin',

@@ -1,28 +1,13 @@
+import { GIT_TOKEN_ENV } from '../../git/credential-helper.js';
+import { GIT_NETWORK_ENV, pickEnv } from '../../git/git-env.js';
+
 /** PATH inside the sandbox unless the operator allowlists PATH itself. */
 export const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** The environment variable the credential helper reads the repository token from (git's env only). */
-export const GIT_TOKEN_ENV = 'FIXLOOP_GIT_TOKEN';
 
 /** The server's environment, as the composition root hands it over. */
 export type SourceEnv = Readonly<Record<string, string | undefined>>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Variables runner-side git keeps from the server's environment: reaching the remote through a proxy. */
-const GIT_PASSTHROUGH = [
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'ALL_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'all_proxy',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'GIT_SSL_CAINFO',
-];
 
 /** Throws when an allowlisted name is not a variable name, or is one the runner sets itself. */
 export function checkEnvAllowlist(names: readonly string[]): void {
@@ -42,13 +27,12 @@ export function buildAgentEnv(input: {
   source: SourceEnv;
   home: string;
 }): Record<string, string> {
-  const env: Record<string, string> = { PATH: SAFE_PATH, LANG: input.source.LANG || 'C.UTF-8' };
-  for (const name of input.allowlist) {
-    const value = input.source[name];
-    if (value !== undefined) env[name] = value;
-  }
-  env.HOME = input.home;
-  return env;
+  return {
+    PATH: SAFE_PATH,
+    LANG: input.source.LANG || 'C.UTF-8',
+    ...pickEnv(input.source, input.allowlist),
+    HOME: input.home,
+  };
 }
 
 /**
@@ -66,11 +50,8 @@ export function buildGitEnv(input: {
     LANG: 'C.UTF-8',
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_GLOBAL: '/dev/null',
+    ...pickEnv(input.source, GIT_NETWORK_ENV),
   };
-  for (const name of GIT_PASSTHROUGH) {
-    const value = input.source[name];
-    if (value !== undefined) env[name] = value;
-  }
   if (input.token) env[GIT_TOKEN_ENV] = input.token;
   return env;
 }

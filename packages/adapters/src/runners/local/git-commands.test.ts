@@ -1,23 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import {
-  CREDENTIAL_HELPER,
-  cloneArgs,
-  commitArgs,
-  gitConfigArgs,
-  isBranchName,
-  parseShortstat,
-  pushArgs,
-} from './git-commands.js';
+import { CREDENTIAL_HELPER } from '../../git/credential-helper.js';
+import { safeGitConfigArgs } from '../../git/safe-git-config.js';
+import { cloneArgs, commitArgs, isBranchName, localGitArgs, pushArgs } from './git-commands.js';
 
 describe('git arguments', () => {
-  it('disables hooks and fsmonitor and resets credential helpers on every command', () => {
-    const args = gitConfigArgs(false);
-    expect(args).toEqual(
-      expect.arrayContaining(['core.hooksPath=/dev/null', 'core.fsmonitor=false', 'credential.helper=']),
+  it('start every command with the safe -c options, with our credential helper only where asked', () => {
+    const safe = safeGitConfigArgs({ withToken: false });
+    expect(localGitArgs('status')).toEqual([...safe, 'status']);
+    expect(commitArgs({ name: 'F', email: 'f@x' }).slice(0, safe.length)).toEqual(safe);
+    expect(pushArgs('b', false).join(' ')).not.toContain(CREDENTIAL_HELPER);
+    expect(pushArgs('b', true)).toContain(`credential.helper=${CREDENTIAL_HELPER}`);
+    expect(cloneArgs({ url: 'u', into: 'd', withToken: true })).toContain(
+      `credential.helper=${CREDENTIAL_HELPER}`,
     );
-    expect(args.join(' ')).not.toContain('FIXLOOP_GIT_TOKEN');
-    expect(gitConfigArgs(true).slice(-2)).toEqual(['-c', `credential.helper=${CREDENTIAL_HELPER}`]);
   });
 
   it('ends options before the URL so it cannot be read as one', () => {
@@ -47,17 +42,6 @@ describe('git arguments', () => {
       expect.arrayContaining(['user.name=Fixloop', 'user.email=f@x', 'commit', '--no-verify', '-F', '-']),
     );
   });
-
-  it('has a credential helper that answers from its own environment', () => {
-    const script = CREDENTIAL_HELPER.slice(1);
-    const answer = (verb: string) =>
-      execFileSync('/bin/sh', ['-c', `${script} "$@"`, 'helper', verb], {
-        encoding: 'utf8',
-        env: { FIXLOOP_GIT_TOKEN: 'ghs_a\\nb$c' },
-      });
-    expect(answer('get')).toBe('username=x-access-token\npassword=ghs_a\\nb$c\n');
-    expect(answer('store')).toBe('');
-  });
 });
 
 describe('isBranchName', () => {
@@ -86,21 +70,5 @@ describe('isBranchName', () => {
     ]) {
       expect(isBranchName(name)).toBe(false);
     }
-  });
-});
-
-describe('parseShortstat', () => {
-  it('reads files, insertions and deletions', () => {
-    expect(parseShortstat(' 2 files changed, 3 insertions(+), 1 deletion(-)')).toEqual({
-      filesChanged: 2,
-      insertions: 3,
-      deletions: 1,
-    });
-    expect(parseShortstat(' 1 file changed, 1 insertion(+)')).toEqual({
-      filesChanged: 1,
-      insertions: 1,
-      deletions: 0,
-    });
-    expect(parseShortstat('')).toEqual({ filesChanged: 0, insertions: 0, deletions: 0 });
   });
 });

@@ -1,35 +1,5 @@
-import { GIT_TOKEN_ENV } from './agent-env.js';
-
-/** The commit's author and committer. */
-export interface GitIdentity {
-  name: string;
-  email: string;
-}
-
-/**
- * Answers git's `get` with the token from the git process's own environment, so the token is never
- * in argv, a URL, a config file or the work tree. Single-quoted by git's `!` helper shell.
- */
-export const CREDENTIAL_HELPER = `!f() { test "$1" = get || return 0; printf '%s\\n' username=x-access-token "password=$${GIT_TOKEN_ENV}"; }; f`;
-
-/**
- * `-c` options for every runner-side git command. The agent wrote the work tree, so nothing in
- * it may run: no hooks, no fsmonitor, no submodule recursion, no background gc; credential helpers
- * from system config are dropped, and ours is added only for commands that reach the remote.
- */
-export function gitConfigArgs(withToken: boolean): string[] {
-  const settings = [
-    'core.hooksPath=/dev/null',
-    'core.fsmonitor=false',
-    'protocol.ext.allow=never',
-    'submodule.recurse=false',
-    'gc.auto=0',
-    'maintenance.auto=false',
-    'credential.helper=',
-  ];
-  if (withToken) settings.push(`credential.helper=${CREDENTIAL_HELPER}`);
-  return settings.flatMap((setting) => ['-c', setting]);
-}
+import { commitIdentityArgs, type GitIdentity } from '../../git/commit-identity.js';
+import { safeGitConfigArgs } from '../../git/safe-git-config.js';
 
 export function cloneArgs(input: {
   url: string;
@@ -38,23 +8,27 @@ export function cloneArgs(input: {
   withToken: boolean;
 }): string[] {
   const branch = input.branch ? ['--branch', input.branch] : [];
-  return [...gitConfigArgs(input.withToken), 'clone', '--depth', '1', ...branch, '--', input.url, input.into];
+  return [
+    ...safeGitConfigArgs({ withToken: input.withToken }),
+    'clone',
+    '--depth',
+    '1',
+    ...branch,
+    '--',
+    input.url,
+    input.into,
+  ];
 }
 
 export function pushArgs(branch: string, withToken: boolean): string[] {
-  return [...gitConfigArgs(withToken), 'push', '--no-verify', 'origin', `HEAD:refs/heads/${branch}`];
+  return [...safeGitConfigArgs({ withToken }), 'push', '--no-verify', 'origin', `HEAD:refs/heads/${branch}`];
 }
 
 /** Commits everything staged with `identity`; the message comes on stdin (`-F -`). */
 export function commitArgs(identity: GitIdentity): string[] {
   return [
-    ...gitConfigArgs(false),
-    '-c',
-    `user.name=${identity.name}`,
-    '-c',
-    `user.email=${identity.email}`,
-    '-c',
-    'commit.gpgSign=false',
+    ...safeGitConfigArgs({ withToken: false }),
+    ...commitIdentityArgs(identity),
     'commit',
     '--no-verify',
     '--cleanup=whitespace',
@@ -65,7 +39,7 @@ export function commitArgs(identity: GitIdentity): string[] {
 
 /** A runner-side git command that never reaches the remote. */
 export function localGitArgs(...args: string[]): string[] {
-  return [...gitConfigArgs(false), ...args];
+  return [...safeGitConfigArgs({ withToken: false }), ...args];
 }
 
 /** Whether `name` is a branch name git accepts, in plain ASCII, and no git option could be mistaken for. */
@@ -76,20 +50,4 @@ export function isBranchName(name: string): boolean {
     return false;
   if (name.split('/').some((part) => part.startsWith('.'))) return false;
   return /^[A-Za-z0-9._/+@=,-]+$/.test(name);
-}
-
-export interface DiffStats {
-  filesChanged: number;
-  insertions: number;
-  deletions: number;
-}
-
-/** Reads `git diff --shortstat`'s one line (` 2 files changed, 3 insertions(+), 1 deletion(-)`). */
-export function parseShortstat(line: string): DiffStats {
-  const count = (pattern: RegExp) => Number(pattern.exec(line)?.[1] ?? 0);
-  return {
-    filesChanged: count(/(\d+) files? changed/),
-    insertions: count(/(\d+) insertions?\(\+\)/),
-    deletions: count(/(\d+) deletions?\(-\)/),
-  };
 }

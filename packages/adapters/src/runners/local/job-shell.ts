@@ -1,11 +1,11 @@
 import { AgentRunError, type LogSink } from '@fixloop/domain';
+import { secretScrubber } from '../../git/scrub.js';
 import { buildAgentEnv, buildGitEnv } from './agent-env.js';
 import type { HostFacts } from './host-paths.js';
 import type { JobDir } from './job-dir.js';
 import type { LocalRunnerSettings } from './options.js';
 import { type ProcessResult, runProcess } from './run-process.js';
 import { bwrapArgs } from './sandbox-args.js';
-import { secretScrubber } from './scrub.js';
 
 /** Allowlisted values at least this long are treated as secrets and scrubbed from the log. */
 const MIN_SECRET_CHARS = 12;

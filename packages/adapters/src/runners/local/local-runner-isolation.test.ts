@@ -4,12 +4,12 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { AgentRunError } from '@fixloop/domain';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { git } from '../../git/testing/seed-git.js';
 import {
   createGitFixture,
   fixtureRequest,
   fixtureRunner,
   type GitFixture,
-  git,
   requireBubblewrap,
 } from './testing/git-fixture.js';
 

@@ -2,7 +2,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentRunError } from '@fixloop/domain';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CREDENTIAL_HELPER } from './git-commands.js';
+import { CREDENTIAL_HELPER } from '../../git/credential-helper.js';
+import { type GitHttpServer, startGitHttpServer } from '../../git/testing/git-http-server.js';
 import {
   createGitFixture,
   fixtureRequest,
@@ -10,7 +11,6 @@ import {
   type GitFixture,
   requireBubblewrap,
 } from './testing/git-fixture.js';
-import { type GitHttpServer, startGitHttpServer } from './testing/git-http-server.js';
 
 const TOKEN = 'ghs_repository_token_0123456789';
 

@@ -1,11 +1,11 @@
 import { AgentRunError } from '@fixloop/domain';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { git } from '../../git/testing/seed-git.js';
 import {
   createGitFixture,
   fixtureRequest,
   fixtureRunner,
   type GitFixture,
-  git,
   requireBubblewrap,
 } from './testing/git-fixture.js';
 import { uniqueSleep, waitUntilGone } from './testing/processes.js';

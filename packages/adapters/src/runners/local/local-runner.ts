@@ -5,21 +5,14 @@ import {
   type SandboxRunner,
   type ValidationResult,
 } from '@fixloop/domain';
+import { type DiffStats, parseShortstat } from '../../git/shortstat.js';
+import { fillPlaceholders } from '../agent-command.js';
 import { SAFE_PATH } from './agent-env.js';
-import {
-  cloneArgs,
-  commitArgs,
-  type DiffStats,
-  isBranchName,
-  localGitArgs,
-  parseShortstat,
-  pushArgs,
-} from './git-commands.js';
+import { cloneArgs, commitArgs, isBranchName, localGitArgs, pushArgs } from './git-commands.js';
 import { findBubblewrap, probeHost } from './host-paths.js';
 import { createJobDir, type JobDir, removeJobDir } from './job-dir.js';
 import { cancelled, exitText, formatDuration, JobShell, type Sandbox } from './job-shell.js';
 import { type LocalRunnerOptions, type LocalRunnerSettings, resolveLocalRunnerOptions } from './options.js';
-import { fillPlaceholders } from './shell-quote.js';
 
 /**
  * Runs the operator's coding agent on this machine inside bubblewrap: clones into a fresh job

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { GitIdentity } from '../../git/commit-identity.js';
 import { checkEnvAllowlist, type SourceEnv } from './agent-env.js';
-import type { GitIdentity } from './git-commands.js';
 import { SYSTEM_DIRS } from './host-paths.js';
 
 /**

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { lineSplitter } from './line-splitter.js';
+import { lineSplitter } from '../../text/line-splitter.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 

@@ -5,7 +5,6 @@ import { recurringPhrases } from './phrases.js';
 import { makeReport, memorySnapshot, sentryReport } from './planning-fixtures.js';
 import { collectEvidence, sentryFrames } from './report-evidence.js';
 import { planSearchTerms } from './search-terms.js';
-import { code, fence, stripUnsafe } from './untrusted-text.js';
 import { detectValidationCommands } from './validation-commands.js';
 
 describe('PathIndex', () => {
@@ -145,20 +144,5 @@ describe('detectValidationCommands', () => {
     [{ 'README.md': '' }, []],
   ])('detects %j → %j', async (files, commands) => {
     expect(await detect(files)).toEqual(commands);
-  });
-});
-
-describe('untrusted text', () => {
-  it('strips format, bidi, zero-width and tag characters', () => {
-    expect(stripUnsafe('a\u202Eb\u2066c\u200Bd\u{E0041}e\u00ADf\u2028g')).toBe('abcdef\ng');
-  });
-
-  it('fences with one backtick more than the longest run inside', () => {
-    expect(fence('plain')).toBe('```text\nplain\n```');
-    expect(fence('a ```` b')).toBe('`````text\na ```` b\n`````');
-  });
-
-  it('makes inline code that cannot be closed early', () => {
-    expect(code('a`b\nc')).toBe("`a'b c`");
   });
 });

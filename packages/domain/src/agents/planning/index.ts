@@ -8,5 +8,4 @@ export {
 } from './offline-planner.js';
 export type { CandidateEvidence, RepositoryContext } from './repository-context.js';
 export { buildTaskFile, citationsFor, TASK_FILE_BUDGET, type TaskRepository } from './task-file.js';
-export { stripUnsafe } from './untrusted-text.js';
 export { detectValidationCommands } from './validation-commands.js';

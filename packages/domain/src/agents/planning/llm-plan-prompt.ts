@@ -1,8 +1,8 @@
 import { PlanRisk } from '@fixloop/contracts';
 import { z } from 'zod';
+import { bounded, code, fence, oneLine, stripUnsafe } from '../../text/untrusted.js';
 import type { PlanContext } from '../ports.js';
 import type { PlanAnalysis } from './offline-planner.js';
-import { bounded, code, fence, oneLine, stripUnsafe } from './untrusted-text.js';
 
 const MAX_REPORTS = 20;
 const MAX_REPORT_CHARS = 1_500;

@@ -1,10 +1,9 @@
 import type { CandidateFile, PlanRisk } from '@fixloop/contracts';
-import { extractJson } from '../../clustering/llm-summarizer.js';
 import type { LlmClient, Logger } from '../../ports.js';
+import { bounded, extractJson, oneLine, stripUnsafe } from '../../text/untrusted.js';
 import type { PlanDraft, Planner } from '../ports.js';
 import { LlmPlanAnswer, PLAN_SYSTEM, planPrompt } from './llm-plan-prompt.js';
 import { analyzePlanContext, offlineDraft, type PlanAnalysis } from './offline-planner.js';
-import { bounded, oneLine, stripUnsafe } from './untrusted-text.js';
 
 export interface LlmPlannerOptions {
   /** Told when the model's plan is refused and the offline plan is used instead. */

@@ -1,9 +1,9 @@
 import type { Cluster } from '@fixloop/contracts';
+import { code, oneLine } from '../../text/untrusted.js';
 import type { PlanContext, PlanDraft, Planner } from '../ports.js';
 import { offlineHypotheses, offlineRisk, offlineSteps } from './plan-text.js';
 import { collectEvidence, type ReportEvidence } from './report-evidence.js';
 import { type RepositoryContext, readRepositoryContext } from './repository-context.js';
-import { code, oneLine } from './untrusted-text.js';
 
 export interface OfflinePlannerOptions {
   /** Candidate files named at most (default 8). */

@@ -1,7 +1,7 @@
 import type { Cluster, PlanRisk } from '@fixloop/contracts';
+import { code } from '../../text/untrusted.js';
 import type { ExceptionGroup, ReportEvidence } from './report-evidence.js';
 import type { CandidateEvidence, RepositoryContext } from './repository-context.js';
-import { code } from './untrusted-text.js';
 
 /** What the kind of exception usually means, for a first hypothesis. */
 const CAUSES: Array<[RegExp, string]> = [

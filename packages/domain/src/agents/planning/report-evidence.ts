@@ -1,7 +1,7 @@
 import type { FeedbackItem } from '@fixloop/contracts';
+import { stripUnsafe } from '../../text/untrusted.js';
 import { type Identifier, salientIdentifiers } from './identifiers.js';
 import { type Phrase, recurringPhrases } from './phrases.js';
-import { stripUnsafe } from './untrusted-text.js';
 
 /** One in-app stack frame of a Sentry report (`metadata.sentry.frames`). */
 export interface ReportFrame {

@@ -1,9 +1,9 @@
 import type { Cluster } from '@fixloop/contracts';
+import { code } from '../../text/untrusted.js';
 import type { RepositorySnapshot, SearchHit, SearchLine } from '../ports.js';
 import { PathIndex } from './frame-paths.js';
 import type { FrameGroup, ReportEvidence } from './report-evidence.js';
 import { planSearchTerms } from './search-terms.js';
-import { code } from './untrusted-text.js';
 import { detectValidationCommands } from './validation-commands.js';
 
 /** A file the plan may name, with the evidence for it. */

@@ -1,5 +1,5 @@
 import type { Cluster, CodingPlan, FeedbackItem, PlanCitation } from '@fixloop/contracts';
-import { bounded, code, fence, oneLine, stripUnsafe } from './untrusted-text.js';
+import { bounded, code, fence, oneLine, stripUnsafe } from '../../text/untrusted.js';
 
 /** The task file's size limit, in UTF-8 bytes. */
 export const TASK_FILE_BUDGET = 64 * 1024;

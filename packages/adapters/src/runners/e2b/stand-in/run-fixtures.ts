@@ -1,24 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogStream } from '@fixloop/contracts';
 import type { RunRequest } from '@fixloop/domain';
-
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Seed',
-  GIT_AUTHOR_EMAIL: 'seed@example.invalid',
-  GIT_COMMITTER_NAME: 'Seed',
-  GIT_COMMITTER_EMAIL: 'seed@example.invalid',
-};
-
-/** Runs git on this machine, outside any sandbox, with no user or system config. */
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
+import { git } from '../../../git/testing/seed-git.js';
 
 /** Agents as shell scripts: `$1` is the task file, `$2` the workspace. */
 export const AGENTS = {

@@ -1,27 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentJob, CodingPlan } from '@fixloop/contracts';
 import type { NewLogLine, RunRequest } from '@fixloop/domain';
+import { git } from '../../../git/testing/seed-git.js';
 import { LocalSandboxRunner } from '../local-runner.js';
 import type { LocalRunnerOptions } from '../options.js';
-
-const GIT_ENV = {
-  PATH: '/usr/local/bin:/usr/bin:/bin',
-  HOME: '/nonexistent',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'Seed',
-  GIT_AUTHOR_EMAIL: 'seed@example.invalid',
-  GIT_COMMITTER_NAME: 'Seed',
-  GIT_COMMITTER_EMAIL: 'seed@example.invalid',
-};
-
-/** Runs git on the host, outside any sandbox and without user config; answers trimmed stdout. */
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
 
 /** Fails (never skips) when bubblewrap is missing: it is a prerequisite of CI. */
 export async function requireBubblewrap(): Promise<void> {

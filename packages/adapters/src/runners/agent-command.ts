@@ -1,7 +1,4 @@
-/** One shell word for `bash -c`: single-quoted, with embedded single quotes closed and escaped. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}
+import { shellQuote } from '../text/shell-quote.js';
 
 /** The agent's command line with `{task_file}` and `{workspace}` replaced by shell-quoted paths. */
 export function fillPlaceholders(command: string, paths: { taskFile: string; workspace: string }): string {

@@ -1,15 +1,14 @@
-import { stripInvisible } from '../../clustering/llm-summarizer.js';
+// What a reader cannot see but a model or a terminal still acts on: C0 controls but tab, newline
+// and carriage return; DEL and C1 controls; every format character (Cf: bidi controls, zero-width
+// characters, soft hyphen, BOM, tag characters U+E0000–E007F); Hangul fillers; the supplementary
+// variation selectors (used to smuggle bytes).
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u115F\u1160\u3164\uFFA0]|\p{Cf}|[\u{E0100}-\u{E01EF}]/gu;
 
-// What `stripInvisible` leaves and a reader still cannot see: every format character (Cf: bidi
-// controls, zero-width characters, tag characters U+E0000–E007F, soft hyphens), DEL and C1
-// controls, variation selectors of the supplement (used to smuggle bytes), Hangul fillers.
-const MORE_INVISIBLE = /\p{Cf}|[\u007F-\u009F]|\u115F|\u1160|\u3164|\uFFA0|[\u{E0100}-\u{E01EF}]/gu;
-
-/** Text from the public (or derived from it) made safe to show: invisible and bidi characters removed. */
+/** Text from the public (or derived from it) made safe to show: invisible and bidi characters removed, line and paragraph separators made newlines. */
 export function stripUnsafe(text: string): string {
-  return stripInvisible(text)
-    .replace(/[\u2028\u2029]/g, '\n')
-    .replace(MORE_INVISIBLE, '');
+  return text.replace(/[\u2028\u2029]/g, '\n').replace(INVISIBLE, '');
 }
 
 /** One line, whitespace folded, at most `max` characters (an ellipsis marks a cut). */
@@ -40,4 +39,12 @@ export function fence(text: string, info = 'text'): string {
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const bar = '`'.repeat(Math.max(3, longest + 1));
   return `${bar}${info}\n${text}\n${bar}`;
+}
+
+/** The first JSON object in a model's answer (models sometimes wrap it in a code fence or prose). */
+export function extractJson(text: string): unknown {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start === -1 || end <= start) throw new Error('no JSON object in the answer');
+  return JSON.parse(text.slice(start, end + 1));
 }

@@ -1,0 +1,26 @@
+import { GIT_TOKEN_USERNAME } from './credential-helper.js';
+
+const REDACTED = '***';
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
+
+/**
+ * A function that hides `secrets` in a text: as they are, URL-encoded, and as the Basic credentials
+ * git would send; and any `user:password@` part of a URL, known secret or not. Empty or missing
+ * secrets are ignored.
+ */
+export function secretScrubber(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret) continue;
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+    forms.add(Buffer.from(`${GIT_TOKEN_USERNAME}:${secret}`).toString('base64'));
+  }
+  // Longest first, so a secret containing another is hidden whole.
+  const ordered = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const form of ordered) out = out.replaceAll(form, REDACTED);
+    return out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  };
+}
