@@ -11,6 +11,7 @@ import './styles/data.css';
 import './styles/pages.css';
 import './styles/feedback.css';
 import './styles/sources.css';
+import './styles/agents.css';
 import './styles/narrow.css';
 
 const root = document.getElementById('root');

@@ -27,4 +27,10 @@ export const queryKeys = {
   subreddits: (pid: string) => ['project', pid, 'sources', 'subreddits'] as const,
   githubRepos: (pid: string) => ['project', pid, 'sources', 'github-repos'] as const,
   apiKeys: (pid: string) => ['project', pid, 'api-keys'] as const,
+  codingPlan: (pid: string, clusterId: string) => ['project', pid, 'agents', 'plan', clusterId] as const,
+  /** Every agent job query of the project: lists and single jobs. */
+  agentJobs: (pid: string) => ['project', pid, 'agents', 'jobs'] as const,
+  agentJobList: (pid: string, params: Params) => ['project', pid, 'agents', 'jobs', 'list', params] as const,
+  agentJob: (pid: string, id: string) => ['project', pid, 'agents', 'jobs', 'detail', id] as const,
+  automation: (pid: string) => ['project', pid, 'automation'] as const,
 };

@@ -11,6 +11,7 @@ import { ErrorState, Loading } from '../../components/states';
 import { RelativeTime } from '../../components/time';
 import { useToast } from '../../components/toast';
 import { ApiKeysPanel } from './api-keys-panel';
+import { AutomationPanel } from './automation-panel';
 import { parseRepository, parseSubreddits } from './parse-inputs';
 import { RepositoryPanel } from './repository-panel';
 import { WebhooksPanel } from './webhooks-panel';
@@ -173,6 +174,7 @@ export function SourcesPage() {
       </div>
       <div className="sources-grid">
         <RepositoryPanel />
+        <AutomationPanel />
         <GithubSource />
         <RedditSource />
         <WebhooksPanel />
