@@ -130,6 +130,21 @@ describe('pullRequestText', () => {
   });
 });
 
+describe('pullRequestText with a cluster larger than its detail', () => {
+  it('says how many older reports the body does not list', () => {
+    const { body } = pullRequestText({
+      cluster: { ...cluster, size: 250 },
+      plan,
+      reports,
+      validation: { passed: true, commands: [] },
+      owner: 'acme',
+      repo: 'shop',
+      jobId: 'j',
+    });
+    expect(body).toContain('- and 247 older reports of the cluster, in Fixloop');
+  });
+});
+
 describe('issueReference and inlineText', () => {
   it('refers to issues of the target repository by number, others by full name, others not at all', () => {
     expect(issueReference(reports[0] as FeedbackItem, 'ACME', 'Shop')).toBe('Refs #7');

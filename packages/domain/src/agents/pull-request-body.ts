@@ -4,7 +4,8 @@ import type { ValidationResult } from './ports.js';
 
 /** GitHub refuses bodies over 65,536 characters; stay well under it. */
 const BODY_BUDGET = 60_000;
-const REPORTS_LISTED = 100;
+/** The cluster detail carries at most 200 reports (the newest); all of them are listed. */
+const REPORTS_LISTED = 200;
 
 /**
  * Report text is public input: in a PR body it must stay text. Markdown and HTML characters are
@@ -88,6 +89,9 @@ export function pullRequestText(input: {
   lines.push(`## Reports (${reports.length})`, '');
   lines.push(...listed.slice(0, REPORTS_LISTED).map(reportLine));
   if (listed.length > REPORTS_LISTED) lines.push(`- and ${listed.length - REPORTS_LISTED} more`);
+  if (cluster.size > listed.length) {
+    lines.push(`- and ${cluster.size - listed.length} older reports of the cluster, in Fixloop`);
+  }
   lines.push('');
   const refs = [
     ...new Set(
