@@ -17,7 +17,6 @@ describe('bwrapArgs', () => {
   it('builds the whole sandbox command line', () => {
     expect(bwrapArgs(layout)).toEqual([
       '--die-with-parent',
-      '--new-session',
       '--unshare-user',
       '--uid',
       '65534',

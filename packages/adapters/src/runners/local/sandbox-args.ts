@@ -28,11 +28,16 @@ export const SANDBOX_UID = 65534;
  * the sandbox home are writable; the workspace's `.git` is read-only so nothing can be planted for
  * the runner's own git commands. The environment is not in argv (it is bwrap's own, built from
  * nothing by the runner), so allowlisted secrets do not show in `ps`.
+ *
+ * No `--new-session`: the sandbox stays in the process group the runner starts (its own session,
+ * with no controlling terminal, so there is no terminal to inject into), and killing that group
+ * reaches bubblewrap's init inside the pid namespace, whose death ends every process in it. With
+ * `--new-session`, a cancel relied on `--die-with-parent` alone, which under load could leave the
+ * sandbox running after the outer bubblewrap was gone.
  */
 export function bwrapArgs(layout: SandboxLayout): string[] {
   const args = [
     '--die-with-parent',
-    '--new-session',
     '--unshare-user',
     '--uid',
     String(SANDBOX_UID),
