@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { sweepJobDirs } from '@fixloop/adapters';
 import { runAgentJob } from '@fixloop/domain';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -54,6 +56,14 @@ export function startAgentWorker(c: Container, connection: Redis): AgentWorker {
     },
   );
   worker.on('failed', (job, err) => c.log.warn({ queueJobId: job?.id, err }, 'agent.run failed'));
+  // Job directories a killed worker left behind; a live job's directory is far younger than this.
+  const staleMs = Math.max(24 * 3_600_000, 10 * c.config.agents.timeoutMs);
+  sweepJobDirs(tmpdir(), staleMs).then(
+    (removed) => {
+      if (removed > 0) c.log.info({ removed }, 'removed job directories left by stopped workers');
+    },
+    (err: unknown) => c.log.warn({ err }, 'could not sweep old job directories'),
+  );
   return {
     worker,
     abortAll() {

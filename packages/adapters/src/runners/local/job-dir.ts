@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One job's directory: the clone, the task file beside it (outside the repository) and the agent's HOME. */
@@ -43,4 +43,27 @@ async function makeWritable(dir: string): Promise<void> {
   for (const entry of entries) {
     if (entry.isDirectory() && !entry.isSymbolicLink()) await makeWritable(join(dir, entry.name));
   }
+}
+
+/**
+ * Removes job directories under `workRoot` last changed more than `olderThanMs` ago: what a worker
+ * killed with SIGKILL left behind. Called when a worker starts; answers how many it removed.
+ */
+export async function sweepJobDirs(workRoot: string, olderThanMs: number, now = Date.now()): Promise<number> {
+  const entries = await readdir(workRoot, { withFileTypes: true }).catch(() => []);
+  let removed = 0;
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith('fixloop-job-')) continue;
+    const root = join(workRoot, entry.name);
+    const changed = await stat(root).then(
+      (s) => s.mtimeMs,
+      () => now,
+    );
+    if (now - changed < olderThanMs) continue;
+    await removeJobDir(root).then(
+      () => removed++,
+      () => {},
+    );
+  }
+  return removed;
 }
