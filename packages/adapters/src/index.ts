@@ -26,5 +26,4 @@ export { sweepJobDirs } from './runners/local/job-dir.js';
 export { LocalSandboxRunner } from './runners/local/local-runner.js';
 export type { LocalRunnerOptions, SandboxPolicy } from './runners/local/options.js';
 export * from './runners/registry.js';
-export * from './stripe/stripe-payments.js';
 export * from './threads/start-worker.js';
