@@ -6,7 +6,6 @@ export * from './embeddings/gemini.js';
 export * from './embeddings/openai.js';
 export { toUnitVector } from './embeddings/unit-vector.js';
 export * from './embeddings/use-lite.js';
-export * from './github/oauth-client.js';
 export * from './github/octokit-tracker.js';
 export * from './http/http-ingest-sink.js';
 export * from './http/retry.js';
