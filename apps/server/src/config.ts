@@ -52,10 +52,22 @@ const SERVER_SECRETS = [
   'SENTRY_WEBHOOK_SECRET',
   'REDDIT_CLIENT_SECRET',
   'E2B_API_KEY',
+  'GITHUB_CLIENT_SECRET',
 ];
 
 /** Where the dashboard's build lands by default: apps/web/dist beside this package. */
 const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * Each plan's monthly limits when billing is on (the free plan's reports and runs are set by
+ * `FREE_FEEDBACK_PER_MONTH` / `FREE_AGENT_RUNS_PER_MONTH`). AGENT_MAX_RUNS_PER_MONTH still caps every
+ * plan: keep it at least as high as the largest plan's runs.
+ */
+const PLAN_LIMITS = {
+  free: { feedback: 500, agentRuns: 10, members: 3 },
+  pro: { feedback: 10_000, agentRuns: 100, members: 10 },
+  team: { feedback: 100_000, agentRuns: 500, members: 50 },
+} as const;
 
 /** Every environment variable Fixloop reads, with its default. Nothing else reads `process.env`. */
 export const EnvSchema = z.object({
@@ -149,6 +161,19 @@ export const EnvSchema = z.object({
   E2B_API_KEY: z.string().min(1).optional(),
   E2B_DOMAIN: z.string().min(1).optional(),
   KILOCODE_TEMPLATE_NAME: z.string().min(1).optional(),
+  // Accounts: sign-up and sign-in with GitHub.
+  ALLOW_SIGNUP: bool.default(false),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_OAUTH_URL: url.default('https://github.com'),
+  // Billing: on when STRIPE_SECRET_KEY is set; off, every project is unlimited.
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_PRICE_PRO: z.string().min(1).optional(),
+  STRIPE_PRICE_TEAM: z.string().min(1).optional(),
+  STRIPE_API_URL: url.optional(),
+  FREE_FEEDBACK_PER_MONTH: z.coerce.number().int().min(1).max(100_000_000).default(500),
+  FREE_AGENT_RUNS_PER_MONTH: z.coerce.number().int().min(0).max(1_000_000).default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -231,6 +256,19 @@ export interface Config {
     workerConcurrency: number;
     e2b: { apiKey: string | undefined; domain: string | undefined; template: string | undefined };
   };
+  accounts: {
+    /** Whether people may sign up once the first account exists (the first may always). */
+    allowSignup: boolean;
+    /** Sign-in with GitHub; null unless both the client id and secret are set. */
+    github: { clientId: string; clientSecret: string; oauthUrl: string } | null;
+  };
+  billing: {
+    /** On when `STRIPE_SECRET_KEY` is set; off, there are no plan limits (only the AGENT_MAX_* ones). */
+    enabled: boolean;
+    stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | null;
+    prices: { pro?: string; team?: string };
+    plans: Record<'free' | 'pro' | 'team', { feedback: number; agentRuns: number; members: number }>;
+  };
 }
 
 export class ConfigError extends Error {
@@ -255,6 +293,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.LLM_PROVIDER === 'anthropic' && !e.ANTHROPIC_API_KEY) {
     throw new ConfigError('invalid ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
+  }
+  if ((e.GITHUB_CLIENT_ID === undefined) !== (e.GITHUB_CLIENT_SECRET === undefined)) {
+    const missing = e.GITHUB_CLIENT_ID === undefined ? 'GITHUB_CLIENT_ID' : 'GITHUB_CLIENT_SECRET';
+    throw new ConfigError(
+      `invalid ${missing}: sign-in with GitHub needs both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET`,
+    );
+  }
+  if (e.STRIPE_SECRET_KEY !== undefined && e.STRIPE_WEBHOOK_SECRET === undefined) {
+    throw new ConfigError('invalid STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');
   }
   const publicUrl = (
     e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
@@ -332,6 +379,40 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRunsPerMonth: e.AGENT_MAX_RUNS_PER_MONTH,
       workerConcurrency: e.AGENT_WORKER_CONCURRENCY,
       e2b: { apiKey: e.E2B_API_KEY, domain: e.E2B_DOMAIN, template: e.KILOCODE_TEMPLATE_NAME },
+    },
+    accounts: {
+      allowSignup: e.ALLOW_SIGNUP,
+      github:
+        e.GITHUB_CLIENT_ID !== undefined && e.GITHUB_CLIENT_SECRET !== undefined
+          ? {
+              clientId: e.GITHUB_CLIENT_ID,
+              clientSecret: e.GITHUB_CLIENT_SECRET,
+              oauthUrl: e.GITHUB_OAUTH_URL.replace(/\/$/, ''),
+            }
+          : null,
+    },
+    billing: {
+      enabled: e.STRIPE_SECRET_KEY !== undefined,
+      stripe:
+        e.STRIPE_SECRET_KEY !== undefined && e.STRIPE_WEBHOOK_SECRET !== undefined
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              apiUrl: e.STRIPE_API_URL,
+            }
+          : null,
+      prices: {
+        ...(e.STRIPE_PRICE_PRO === undefined ? {} : { pro: e.STRIPE_PRICE_PRO }),
+        ...(e.STRIPE_PRICE_TEAM === undefined ? {} : { team: e.STRIPE_PRICE_TEAM }),
+      },
+      plans: {
+        ...PLAN_LIMITS,
+        free: {
+          ...PLAN_LIMITS.free,
+          feedback: e.FREE_FEEDBACK_PER_MONTH,
+          agentRuns: e.FREE_AGENT_RUNS_PER_MONTH,
+        },
+      },
     },
   };
 }

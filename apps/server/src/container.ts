@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { AesGcmSecretBox, InternalTokens } from '@fixloop/adapters';
+import { AesGcmSecretBox, GithubOAuthClient, InternalTokens, StripePayments } from '@fixloop/adapters';
 import {
+  type AccountDeps,
   type AgentDeps,
   type AgentQueue,
+  agentRunPlanLimit,
+  type BillingDeps,
+  type BillingSettings,
   type ClusteringDeps,
   type ClusteringEngine,
   type ClusteringScheduler,
   type ClusterSummarizer,
+  DEFAULT_LOGIN_LIMITS,
+  DEFAULT_SCRYPT,
   DomainError,
   type FeedbackDeps,
+  feedbackAllowance,
   type GithubSyncDeps,
   githubWebUrlOf,
   type IssueTracker,
@@ -19,6 +26,7 @@ import {
   type RepositoryReader,
   type Representation,
   type RunnerRegistry,
+  releaseHeldFeedback,
   requestClustering,
   type Scheduler,
   type SessionDeps,
@@ -27,14 +35,20 @@ import {
 import {
   RedisAgentJobStore,
   RedisApiKeyStore,
+  RedisAttemptLimiter,
   RedisAutomationStore,
+  RedisBillingStore,
   RedisClusterJobStore,
   RedisClusterStore,
   RedisCodingPlanStore,
   RedisFeedbackStore,
   RedisJobLogStore,
+  RedisMemberStore,
+  RedisOneTimeStore,
   RedisProjectStore,
   RedisSessionStore,
+  RedisUsageStore,
+  RedisUserStore,
 } from '@fixloop/store';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
@@ -82,6 +96,11 @@ export interface Container {
   sessionDeps: SessionDeps;
   agentJobs: RedisAgentJobStore;
   agentDeps: AgentDeps;
+  billingDeps: BillingDeps;
+  // Accounts.
+  users: RedisUserStore;
+  members: RedisMemberStore;
+  accountDeps: AccountDeps;
   close(): Promise<void>;
 }
 
@@ -126,7 +145,13 @@ export function createContainer(parts: ContainerParts): Container {
   // Cluster transactions WATCH keys, so they get a connection of their own.
   const tx = createRedis(parts.redisUrl, parts.redisOptions);
   const now = () => new Date();
-  const feedback = new RedisFeedbackStore(redis, now);
+  const billingSettings: BillingSettings = {
+    enabled: parts.config.billing.enabled,
+    plans: parts.config.billing.plans,
+    prices: parts.config.billing.prices,
+    publicUrl: parts.config.publicUrl,
+  };
+  const feedback = new RedisFeedbackStore(redis, now, feedbackAllowance(billingSettings));
   const projects = new RedisProjectStore(redis);
   const apiKeys = new RedisApiKeyStore(redis);
   const clusters = new RedisClusterStore(redis, tx);
@@ -174,8 +199,38 @@ export function createContainer(parts: ContainerParts): Container {
     leaveCluster: async (projectId, feedbackId) => {
       await clusters.moveItems(projectId, [{ itemId: feedbackId, to: null }], { now: now() });
     },
+    onHeldReleasable: async (projectId) => {
+      await releaseHeldFeedback(billingDeps, projectId);
+    },
   };
   const projectDeps: ProjectDeps = { projects, apiKeys, cipher, now };
+  const users = new RedisUserStore(redis);
+  const members = new RedisMemberStore(redis);
+  const sessionDeps: SessionDeps = {
+    sessions: new RedisSessionStore(redis),
+    apiKeys,
+    projects,
+    users,
+    members,
+    now,
+    ttlMs: parts.config.sessions.ttlS * 1000,
+    refreshEveryMs: SESSION_REFRESH_EVERY_MS,
+  };
+  const accounts = parts.config.accounts;
+  const accountDeps: AccountDeps = {
+    ...sessionDeps,
+    cipher,
+    limiter: new RedisAttemptLimiter(redis),
+    oauthStates: new RedisOneTimeStore(redis),
+    github: accounts.github
+      ? new GithubOAuthClient({ ...accounts.github, apiUrl: parts.config.github.apiUrl })
+      : null,
+    settings: {
+      allowSignup: accounts.allowSignup,
+      scrypt: DEFAULT_SCRYPT,
+      loginLimits: DEFAULT_LOGIN_LIMITS,
+    },
+  };
   const tokens = new InternalTokens(parts.secretsKey);
   const agentJobs = new RedisAgentJobStore(redis);
   const a = parts.config.agents;
@@ -185,6 +240,8 @@ export function createContainer(parts: ContainerParts): Container {
     jobs: agentJobs,
     logs: new RedisJobLogStore(redis),
     automation: new RedisAutomationStore(redis),
+    planRunLimit: (projectId) => agentRunPlanLimit(billingDeps, projectId),
+    users,
     clustering: clusteringDeps,
     projects: projectDeps,
     settings: {
@@ -203,6 +260,18 @@ export function createContainer(parts: ContainerParts): Container {
     log: parts.log,
     now,
     newId: randomUUID,
+  };
+  // Billing: plans and usage (counted, but unlimited, when billing is off).
+  const billingDeps: BillingDeps = {
+    billing: new RedisBillingStore(redis),
+    usage: new RedisUsageStore(redis, feedbackAllowance(billingSettings)),
+    members: { count: async (projectId) => (await members.list(projectId)).length },
+    payments: parts.config.billing.stripe ? new StripePayments(parts.config.billing.stripe) : null,
+    projects,
+    settings: billingSettings,
+    onReleased: async (projectId) => trigger.call(projectId),
+    log: parts.log,
+    now,
   };
   return {
     config: parts.config,
@@ -223,16 +292,13 @@ export function createContainer(parts: ContainerParts): Container {
     subredditDeps: { projects, scheduler: parts.scheduler, envSubreddits: parts.config.reddit.subreddits },
     githubDeps: { ...feedbackDeps, projects, tracker: parts.tracker, now },
     clusteringDeps,
-    sessionDeps: {
-      sessions: new RedisSessionStore(redis),
-      apiKeys,
-      projects,
-      now,
-      ttlMs: parts.config.sessions.ttlS * 1000,
-      refreshEveryMs: SESSION_REFRESH_EVERY_MS,
-    },
+    sessionDeps,
     agentJobs,
     agentDeps,
+    billingDeps,
+    users,
+    members,
+    accountDeps,
     async close() {
       trigger.close();
       for (const close of parts.onClose ?? []) await close();

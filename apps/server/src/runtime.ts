@@ -13,6 +13,7 @@ import { buildApp } from './http/app.js';
 import { type RedisServerHandle, startRedisServer } from './infra/managed-redis.js';
 import { createRedis } from './infra/redis.js';
 import { type AgentWorker, startAgentWorker } from './jobs/agent-worker.js';
+import { startBillingWorker, startHeldRelease } from './jobs/billing-worker.js';
 import { BullScheduler } from './jobs/bull-scheduler.js';
 import { startClusteringWorker } from './jobs/clustering-worker.js';
 import { startRedditWorker, syncAllRedditSchedules } from './jobs/reddit-worker.js';
@@ -119,6 +120,10 @@ export async function startRuntime(
       workerConnections.push(agentConnection);
       agentWorker = startAgentWorker(container, agentConnection);
       workers.push(agentWorker.worker);
+      const billingConnection = createRedis(redisUrl);
+      workerConnections.push(billingConnection);
+      workers.push(startBillingWorker(container, billingConnection));
+      await startHeldRelease(container, scheduler);
     }
   }
 

@@ -125,7 +125,12 @@ describe('POST /projects', () => {
       payload: { name: `Sneaky ${ctx.tag}` },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toEqual({ error: { code: 'forbidden', message: 'this action needs the admin key' } });
+    expect(res.json()).toEqual({
+      error: {
+        code: 'forbidden',
+        message: 'only a signed-in user or the admin key can do this, not a project key',
+      },
+    });
     const anon = await ctx.request({
       method: 'POST',
       url: '/projects',

@@ -91,6 +91,8 @@ export const AgentJob = z
     stats: AgentJobStats,
     /** The job this one retries, if any. */
     retryOf: z.string().optional(),
+    /** The signed-in user who started the fix; their GitHub token, if any, opens the PR. */
+    startedBy: z.string().optional(),
     createdAt: Timestamp,
     startedAt: Timestamp.optional(),
     finishedAt: Timestamp.optional(),

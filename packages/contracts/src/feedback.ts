@@ -56,6 +56,8 @@ export const FeedbackItem = z
     status: FeedbackStatus,
     clusterId: z.string().optional(),
     metadata: Metadata,
+    /** Stored past the plan's monthly limit: kept out of clustering until the plan or the month allows. */
+    held: z.boolean().optional(),
   })
   .meta({ id: 'FeedbackItem' });
 export type FeedbackItem = z.infer<typeof FeedbackItem>;
@@ -159,6 +161,8 @@ export const ImportRowResult = z.object({
   index: z.number().int(),
   status: z.enum(['created', 'duplicate', 'rejected']),
   id: z.string().optional(),
+  /** Stored past the plan's monthly limit (see `FeedbackItem.held`). */
+  held: z.boolean().optional(),
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
 });
 export type ImportRowResult = z.infer<typeof ImportRowResult>;
@@ -182,6 +186,7 @@ export const FeedbackListQuery = z.object({
   source: FeedbackSource.optional(),
   clustered: BoolString.optional(),
   status: FeedbackStatus.optional(),
+  held: BoolString.optional(),
   q: z.string().trim().min(1).max(200).optional(),
   cursor: Cursor.optional(),
   limit: Limit,

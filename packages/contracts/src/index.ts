@@ -1,5 +1,6 @@
 export * from './agents.js';
 export * from './auth.js';
+export * from './billing.js';
 export * from './cluster-map.js';
 export * from './clusters.js';
 export * from './common.js';
@@ -10,3 +11,4 @@ export * from './ingest.js';
 export * from './overview.js';
 export * from './projects.js';
 export * from './sentry.js';
+export * from './users.js';

@@ -40,6 +40,10 @@ export const Project = z
     id: ProjectId,
     name: z.string(),
     createdAt: Timestamp,
+    ownerUserId: z
+      .string()
+      .optional()
+      .meta({ description: 'the user who created it (absent for the admin key)' }),
     repository: RepositorySettings.optional(),
     secrets: SecretsStatus,
   })
@@ -55,16 +59,35 @@ export const CreateProjectBody = z.object({
     .refine((s) => /[A-Za-z0-9]/.test(s), 'must contain a letter or a digit'),
 });
 
+/**
+ * What a project key may do: `ingest` adds reports (POST /feedback, /feedback/import, /ingest/…),
+ * `read` reads the project's data, `admin` does everything the project's owner may do.
+ */
+export const ApiKeyScope = z.enum(['ingest', 'read', 'admin']);
+export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
+
 export const ApiKeyInfo = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string().meta({ description: 'the first characters of the key, to recognise it' }),
+  scopes: z
+    .array(ApiKeyScope)
+    .meta({ description: 'what the key may do; keys created before scopes existed are `["admin"]`' }),
   createdAt: Timestamp,
   lastUsedAt: Timestamp.optional(),
 });
 export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 
-export const CreateApiKeyBody = z.object({ name: z.string().trim().min(1).max(100).default('api key') });
+export const CreateApiKeyBody = z.object({
+  name: z.string().trim().min(1).max(100).default('api key'),
+  scopes: z
+    .array(ApiKeyScope)
+    .min(1)
+    .max(3)
+    .optional()
+    .meta({ description: 'default `["admin"]`: everything the project owner may do' }),
+});
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
 
 /** A newly created key: the only time `apiKey` is ever shown. */
 export const CreatedApiKey = z.object({
@@ -76,6 +99,12 @@ export const CreatedApiKey = z.object({
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
 export const CreatedProject = z.object({ project: Project, apiKey: z.string() });
+
+/** `DELETE /projects/{pid}`: the project's name, typed again, to confirm. */
+export const DeleteProjectBody = z
+  .object({ confirm: z.string().max(200).meta({ description: "the project's current name" }) })
+  .strict();
+export type DeleteProjectBody = z.infer<typeof DeleteProjectBody>;
 
 /** `PATCH /projects/{pid}`: what a project's own key may change about it (its id never changes). */
 export const ProjectUpdate = z

@@ -1,4 +1,5 @@
 import type {
+  ApiKeyScope,
   FeedbackItem,
   FeedbackListQuery,
   FeedbackStatus,
@@ -34,21 +35,34 @@ export interface FeedbackPage {
   nextCursor?: string;
 }
 
-/** Where reports live. Every multi-key write of one item is one atomic step. */
+/**
+ * One row of a bulk add: stored (`held` past the monthly limit), a duplicate, or refused past the
+ * hard cap (`id` empty: nothing was written).
+ */
+export type BulkAddResult =
+  | { outcome: AddOutcome; id: string; held?: boolean }
+  | { outcome: 'rejected'; id: ''; plan: string; limit: number };
+
+/**
+ * Where reports live. Every multi-key write of one item is one atomic step. A new report counts
+ * against its month's allowance in that same step: past it, it is stored `held` (out of clustering);
+ * past the hard cap (an allowance's worth held), nothing is written and the single-item methods
+ * throw `rate_limited`. `releasable`: held reports wait although this month has room again.
+ */
 export interface FeedbackStore {
   /** Stores a new report, or returns the existing one with the same `(source, externalId)`. */
-  addFeedbackItem(projectId: string, item: NewFeedback): Promise<{ item: FeedbackItem; outcome: AddOutcome }>;
-  /** Many `addFeedbackItem`s in one round trip; results in input order. */
-  addFeedbackItems(
+  addFeedbackItem(
     projectId: string,
-    items: NewFeedback[],
-  ): Promise<Array<{ id: string; outcome: AddOutcome }>>;
+    item: NewFeedback,
+  ): Promise<{ item: FeedbackItem; outcome: AddOutcome; releasable?: boolean }>;
+  /** Many `addFeedbackItem`s in one round trip; results in input order. */
+  addFeedbackItems(projectId: string, items: NewFeedback[]): Promise<BulkAddResult[]>;
   /** Creates or refreshes the report with the same `(source, externalId)` (synced sources). */
   upsert(
     projectId: string,
     item: NewFeedback & { externalId: string },
-  ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome }>;
-  /** Many `upsert`s in one round trip; results in input order. */
+  ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome; releasable?: boolean }>;
+  /** Many `upsert`s in one round trip; results in input order; throws `rate_limited` after storing the rest when a row was past the hard cap. */
   upsertMany(
     projectId: string,
     items: Array<NewFeedback & { externalId: string }>,
@@ -82,13 +96,20 @@ export interface ProjectRecord {
   id: string;
   name: string;
   createdAt: string;
+  /** The user who created the project (absent for projects the admin key created). */
+  ownerUserId?: string;
   repository?: RepositorySettings;
   secretNames: SecretName[];
 }
 
 export interface ProjectStore {
   /** Reserves `id`; false when a project with that id exists. */
-  create(project: { id: string; name: string; createdAt: string }): Promise<boolean>;
+  create(project: { id: string; name: string; createdAt: string; ownerUserId?: string }): Promise<boolean>;
+  /**
+   * Deletes every key of the project (its hash and everything under its prefix, in batches) and
+   * takes it out of the global index; answers how many keys went.
+   */
+  purge(id: string): Promise<number>;
   /** Makes sure an existing project is in the global index. */
   index(id: string): Promise<void>;
   get(id: string): Promise<ProjectRecord | null>;
@@ -125,6 +146,8 @@ export interface ApiKeyRecord {
   lastUsedAt?: string;
   /** The operator's bootstrap key: reaches every project. */
   admin: boolean;
+  /** What the key may do; keys stored before scopes existed read as `['admin']`. */
+  scopes: ApiKeyScope[];
 }
 
 export interface ApiKeyStore {
@@ -132,6 +155,8 @@ export interface ApiKeyStore {
   findByHash(hash: string): Promise<ApiKeyRecord | null>;
   list(projectId: string): Promise<ApiKeyRecord[]>;
   delete(projectId: string, id: string): Promise<boolean>;
+  /** Deletes every key of the project; answers their hashes. */
+  deleteAll(projectId: string): Promise<string[]>;
   touch(hash: string, projectId: string, id: string, at: string): Promise<void>;
   /** Registers an admin key; `exclusive` revokes every other admin key (rotation). */
   installAdminKey(hash: string, createdAt: string, exclusive: boolean): Promise<void>;

@@ -56,6 +56,7 @@ export function decodeFeedback(h: Record<string, string> | string[]): FeedbackIt
   if (f.url !== undefined) item.url = f.url;
   if (f.author !== undefined) item.author = f.author;
   if (f.clusterId !== undefined && f.clusterId !== '') item.clusterId = f.clusterId;
+  if (f.held === '1') item.held = true;
   return item;
 }
 

@@ -59,4 +59,33 @@ export const keys = {
   automation: (pid: string) => `project:{${pid}}:config:automation`,
   lexicalDf: (pid: string) => `project:{${pid}}:lexical:df`,
   lexicalSeen: (pid: string) => `project:{${pid}}:lexical:seen`,
+  // Billing and usage.
+  /** Reports stored in one UTC month (`YYYY-MM`) that count against the plan (held ones once released). */
+  feedbackUsage: (pid: string, month: string) => `project:{${pid}}:usage:feedback:${month}`,
+  /** Reports held past the monthly limit, oldest first (score = arrival order). */
+  feedbackHeld: (pid: string) => `project:{${pid}}:feedback:held`,
+  feedbackHeldSeq: (pid: string) => `project:{${pid}}:feedback:held:seq`,
+  /** The project's plan and Stripe subscription state. */
+  billing: (pid: string) => `project:{${pid}}:billing`,
+  /** Global: Stripe customer id → project id. */
+  billingCustomer: (customerId: string) => `billing:customer:${customerId}`,
+  /** Global: a Stripe event id being or already processed (expires). */
+  stripeEvent: (eventId: string) => `billing:stripe-event:${eventId}`,
+  // Accounts: users, members, login throttling, OAuth state.
+  /** Global: one user account (profile, scrypt password hash, GitHub link and sealed token). */
+  user: (uid: string) => `user:${uid}`,
+  /** Global: the projects of one user, score = when they joined (ms); the project's members hash is the truth. */
+  userProjects: (uid: string) => `user:${uid}:projects`,
+  /** Global: lowercased email → user id (claimed atomically at sign-up). */
+  userEmails: () => 'user:emails',
+  /** Global: GitHub account id → user id. */
+  userGithubIds: () => 'user:github',
+  /** A project's members: user id → role. */
+  projectMembers: (pid: string) => `project:{${pid}}:members`,
+  /** Sessions opened with the project's keys: session hash, score = expiry (ms). */
+  projectSessions: (pid: string) => `project:{${pid}}:sessions`,
+  /** Global: failed sign-ins in the current window (`login:email:<sha256>`, `login:ip:<address>`). */
+  attempts: (key: string) => `ratelimit:${key}`,
+  /** Global: one OAuth `state` (by hash), for one use, expiring. */
+  oauthState: (key: string) => `oauth:state:${key}`,
 } as const;

@@ -225,6 +225,7 @@ function decodeJob(h: Record<string, string> | undefined): AgentJob | null {
     error: h.error,
     stats,
     retryOf: h.retryOf,
+    startedBy: h.startedBy,
     createdAt: h.createdAt,
     startedAt: h.startedAt,
     finishedAt: h.finishedAt,

@@ -1,3 +1,4 @@
+import { ApiKeyScope } from '@fixloop/contracts';
 import type { ApiKeyRecord, ApiKeyStore } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
@@ -39,6 +40,15 @@ export class RedisApiKeyStore implements ApiKeyStore {
     return true;
   }
 
+  async deleteAll(projectId: string): Promise<string[]> {
+    const hashes = Object.values(await this.redis.hgetall(keys.apiKeys(projectId)));
+    const tx = this.redis.multi();
+    for (const hash of hashes) tx.del(keys.apiKey(hash));
+    tx.del(keys.apiKeys(projectId));
+    await tx.exec();
+    return hashes;
+  }
+
   async touch(hash: string, _projectId: string, _id: string, at: string): Promise<void> {
     // Only an existing key is touched: a revoked key must not be resurrected by a late write.
     await this.redis.eval(
@@ -78,6 +88,7 @@ function encode(r: ApiKeyRecord): Record<string, string> {
     prefix: r.prefix,
     createdAt: r.createdAt,
     admin: r.admin ? '1' : '0',
+    scopes: r.scopes.join(','),
   };
   if (r.lastUsedAt) o.lastUsedAt = r.lastUsedAt;
   return o;
@@ -92,7 +103,16 @@ function decode(h: Record<string, string> | undefined): ApiKeyRecord | null {
     prefix: h.prefix ?? '',
     createdAt: h.createdAt ?? '',
     admin: h.admin === '1',
+    scopes: decodeScopes(h.scopes),
   };
   if (h.lastUsedAt) r.lastUsedAt = h.lastUsedAt;
   return r;
+}
+
+/** Keys stored before scopes existed (no field) keep what they could do: everything (`admin`). */
+function decodeScopes(field: string | undefined): ApiKeyScope[] {
+  if (field === undefined || field === '') return ['admin'];
+  const scopes = field.split(',').filter((s): s is ApiKeyScope => ApiKeyScope.safeParse(s).success);
+  // A field with nothing we know grants nothing rather than everything.
+  return scopes;
 }

@@ -1,29 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackItem, FeedbackListQuery, FeedbackStatus, NewFeedback } from '@fixloop/contracts';
-import type { AddOutcome, FeedbackPage, FeedbackPatch, FeedbackStore, UpsertOutcome } from '@fixloop/domain';
+import {
+  type AddOutcome,
+  type BulkAddResult,
+  type FeedbackPage,
+  type FeedbackPatch,
+  type FeedbackStore,
+  feedbackLimitReached,
+  type UpsertOutcome,
+  usageMonth,
+} from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { encodeCursor, type Position, positionOf, rankAfter } from './cursor.js';
 import { decodeFeedback, encodeFeedback, materialize } from './feedback-codec.js';
 import { keys } from './keys.js';
-import { defineScripts, type ScriptCommands, type ScriptPipeline } from './scripts.js';
+import { defineScripts, limitSpec, type ScriptCommands, type ScriptPipeline } from './scripts.js';
 
 /** Reports per bulk script call: large enough to amortize, small enough not to stall Redis. */
 const ADD_MANY_CHUNK = 500;
 const SCAN_BATCH_MIN = 100;
 const SCAN_BATCHES_MAX = 20;
 const DAY_MS = 86_400_000;
+/** Keep a month's counter a little over a year: usage reports read past months. */
+export const USAGE_TTL_SECONDS = 400 * 24 * 3600;
 
 type Mode = 'add' | 'add-id' | 'upsert';
 
 /** Reports in Redis, one hash per report plus the indexes of the key schema. */
 export class RedisFeedbackStore implements FeedbackStore {
   private readonly redis: Redis & ScriptCommands;
+  private readonly limits: string;
 
+  /** `allowance`: each plan's monthly report limit (null or absent: unlimited; counted all the same). */
   constructor(
     redis: Redis,
     private readonly now: () => Date = () => new Date(),
+    allowance: Readonly<Record<string, number | null>> = {},
   ) {
     this.redis = defineScripts(redis);
+    this.limits = limitSpec(allowance);
   }
 
   private scriptArgs(
@@ -31,7 +46,8 @@ export class RedisFeedbackStore implements FeedbackStore {
     mode: Mode,
     input: NewFeedback,
   ): { args: string[]; item: FeedbackItem } {
-    const item = materialize(projectId, randomUUID(), input, this.now());
+    const now = this.now();
+    const item = materialize(projectId, randomUUID(), input, now);
     const ext = item.externalId;
     return {
       item,
@@ -44,11 +60,16 @@ export class RedisFeedbackStore implements FeedbackStore {
           ? keys.feedbackExternal(projectId, item.source, '')
           : keys.feedbackExternal(projectId, item.source, ext),
         keys.feedbackSourcesKnown(projectId),
+        keys.feedbackUsage(projectId, usageMonth(now)),
+        keys.feedbackHeld(projectId),
+        keys.billing(projectId),
         mode,
         item.id,
         keys.feedbackPrefix(projectId),
         String(Date.parse(item.createdAt)),
         ext === undefined ? '0' : '1',
+        this.limits,
+        String(USAGE_TTL_SECONDS),
         ...encodeFeedback(item),
       ],
     };
@@ -57,25 +78,39 @@ export class RedisFeedbackStore implements FeedbackStore {
   async addFeedbackItem(
     projectId: string,
     input: NewFeedback,
-  ): Promise<{ item: FeedbackItem; outcome: AddOutcome }> {
+  ): Promise<{ item: FeedbackItem; outcome: AddOutcome; releasable?: boolean }> {
     const { args, item } = this.scriptArgs(projectId, 'add', input);
-    const [outcome, , , existing] = await this.redis.fixloopAddFeedback(...args);
-    if (outcome === 'created') return { item, outcome };
-    return { item: this.requireDecoded(existing), outcome: 'duplicate' };
+    const reply = await this.redis.fixloopAddFeedback(...args);
+    const created = this.createdOf(reply, item);
+    if (created) return { ...created, outcome: 'created' };
+    return { item: this.requireDecoded(reply[3]), outcome: 'duplicate' };
   }
 
-  async addFeedbackItems(
-    projectId: string,
-    inputs: NewFeedback[],
-  ): Promise<Array<{ id: string; outcome: AddOutcome }>> {
-    const out: Array<{ id: string; outcome: AddOutcome }> = [];
+  /** A new report's answer from ADD_FEEDBACK (null for an existing one); past the hard cap, the 429. */
+  private createdOf(
+    [outcome, second, flag]: [string, string, string, string[]],
+    item: FeedbackItem,
+  ): { item: FeedbackItem; releasable?: boolean } | null {
+    if (outcome === 'rejected') throw feedbackLimitReached(second, Number(flag));
+    if (outcome === 'held') return { item: { ...item, held: true } };
+    if (outcome !== 'created') return null;
+    return flag === 'release' ? { item, releasable: true } : { item };
+  }
+
+  async addFeedbackItems(projectId: string, inputs: NewFeedback[]): Promise<BulkAddResult[]> {
+    const out: BulkAddResult[] = [];
     const now = this.now();
     for (let start = 0; start < inputs.length; start += ADD_MANY_CHUNK) {
       const args = [
         keys.feedbackCreated(projectId),
         keys.feedbackUnclustered(projectId),
         keys.feedbackSourcesKnown(projectId),
+        keys.feedbackUsage(projectId, usageMonth(now)),
+        keys.feedbackHeld(projectId),
+        keys.billing(projectId),
         keys.prefix(projectId),
+        this.limits,
+        String(USAGE_TTL_SECONDS),
       ];
       for (const input of inputs.slice(start, start + ADD_MANY_CHUNK)) {
         const item = materialize(projectId, randomUUID(), input, now);
@@ -91,8 +126,15 @@ export class RedisFeedbackStore implements FeedbackStore {
         );
       }
       const reply = await this.redis.fixloopAddFeedbackMany(...args);
-      for (let i = 0; i < reply.length; i += 2) {
-        out.push({ outcome: reply[i] === 'created' ? 'created' : 'duplicate', id: reply[i + 1] as string });
+      // The last pair is the plan and its limit, for the rows past the hard cap.
+      const plan = reply[reply.length - 2] as string;
+      const limit = Number(reply[reply.length - 1]);
+      for (let i = 0; i < reply.length - 2; i += 2) {
+        const outcome = reply[i];
+        const id = reply[i + 1] as string;
+        if (outcome === 'rejected') out.push({ outcome, id: '', plan, limit });
+        else if (outcome === 'held') out.push({ outcome: 'created', id, held: true });
+        else out.push({ outcome: outcome === 'created' ? 'created' : 'duplicate', id });
       }
     }
     return out;
@@ -101,10 +143,12 @@ export class RedisFeedbackStore implements FeedbackStore {
   async upsert(
     projectId: string,
     input: NewFeedback & { externalId: string },
-  ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome }> {
+  ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome; releasable?: boolean }> {
     const { args, item } = this.scriptArgs(projectId, 'upsert', input);
-    const [outcome, , , existing] = await this.redis.fixloopAddFeedback(...args);
-    if (outcome === 'created') return { item, outcome };
+    const reply = await this.redis.fixloopAddFeedback(...args);
+    const created = this.createdOf(reply, item);
+    if (created) return { ...created, outcome: 'created' };
+    const [outcome, , , existing] = reply;
     return { item: this.requireDecoded(existing), outcome: outcome === 'updated' ? 'updated' : 'unchanged' };
   }
 
@@ -118,10 +162,17 @@ export class RedisFeedbackStore implements FeedbackStore {
     for (const input of inputs)
       pipeline.fixloopAddFeedback(...this.scriptArgs(projectId, 'upsert', input).args);
     const replies = await pipeline.exec();
+    // Rows past the hard cap wrote nothing; the others are stored before the 429 is thrown.
+    const rejected = (replies ?? []).find(([, reply]) => (reply as string[] | null)?.[0] === 'rejected');
+    if (rejected) {
+      const [, plan, limit] = rejected[1] as [string, string, string];
+      throw feedbackLimitReached(plan, Number(limit));
+    }
     return (replies ?? []).map(([err, reply], i) => {
       if (err) throw err;
       const [outcome, id, prev, fields] = reply as [string, string, string, string[]];
-      if (outcome === 'created') return { id, outcome: 'created', status: (inputs[i] as NewFeedback).status };
+      if (outcome === 'created' || outcome === 'held')
+        return { id, outcome: 'created', status: (inputs[i] as NewFeedback).status };
       const item = this.requireDecoded(fields);
       return {
         id,
@@ -191,7 +242,11 @@ export class RedisFeedbackStore implements FeedbackStore {
     if (query.cursor !== undefined) {
       start = await rankAfter(this.redis, index, positionOf(query.cursor));
     }
-    const filtered = query.clustered !== undefined || query.status !== undefined || query.q !== undefined;
+    const filtered =
+      query.clustered !== undefined ||
+      query.status !== undefined ||
+      query.held !== undefined ||
+      query.q !== undefined;
     const batch = filtered ? Math.max(SCAN_BATCH_MIN, query.limit * 2) : query.limit + 1;
     const needle = query.q?.toLowerCase();
     const items: FeedbackItem[] = [];
@@ -293,6 +348,8 @@ function namesAnIndex(id: string): boolean {
     id === 'created' ||
     id === 'unclustered' ||
     id === 'sources' ||
+    id === 'held' ||
+    id.startsWith('held:') ||
     id.startsWith('source:') ||
     id.startsWith('external:')
   );
@@ -300,6 +357,7 @@ function namesAnIndex(id: string): boolean {
 
 function matches(item: FeedbackItem, q: FeedbackListQuery, needle: string | undefined): boolean {
   if (q.status !== undefined && item.status !== q.status) return false;
+  if (q.held !== undefined && (item.held === true) !== q.held) return false;
   if (q.clustered !== undefined && (item.clusterId !== undefined) !== q.clustered) return false;
   if (needle !== undefined) {
     return item.title.toLowerCase().includes(needle) || item.body.toLowerCase().includes(needle);

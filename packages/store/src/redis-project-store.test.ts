@@ -33,3 +33,25 @@ describe('RedisProjectStore.rename', () => {
     expect(await store.get(id)).toBeNull();
   });
 });
+
+describe('RedisProjectStore.purge', () => {
+  it('deletes the project, everything under its prefix in batches, and its index entry; nothing else', async () => {
+    const id = pid();
+    const neighbour = `${id}-2`;
+    await store.create({ id, name: 'Doomed', createdAt: '2026-01-01T00:00:00.000Z', ownerUserId: 'u1' });
+    await store.create({ id: neighbour, name: 'Neighbour', createdAt: '2026-01-01T00:00:00.000Z' });
+    expect((await store.get(id))?.ownerUserId).toBe('u1');
+    const p = redis.pipeline();
+    for (let i = 0; i < 1_200; i++) p.set(keys.feedback(id, `f${i}`), 'x');
+    p.set(keys.feedback(neighbour, 'f1'), 'x');
+    await p.exec();
+
+    expect(await store.purge(id)).toBe(1_201);
+    expect(await redis.exists(keys.project(id))).toBe(0);
+    expect(await redis.sismember(keys.projectsAll(), id)).toBe(0);
+    const [, left] = await redis.scan('0', 'MATCH', `${keys.prefix(id)}*`, 'COUNT', 10_000);
+    expect(left).toEqual([]);
+    expect(await redis.exists(keys.project(neighbour), keys.feedback(neighbour, 'f1'))).toBe(2);
+    await store.purge(neighbour);
+  });
+});

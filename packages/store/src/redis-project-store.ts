@@ -6,8 +6,17 @@ import { keys } from './keys.js';
 const CREATE_PROJECT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'name', ARGV[2], 'createdAt', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'ownerUserId', ARGV[4]) end
 return 1
 `;
+
+/** Keys deleted per round trip when a project is purged. */
+const PURGE_BATCH = 500;
+
+/** A SCAN pattern matching `prefix` literally, then anything. */
+function startsWith(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}
 
 // HSET alone would create a stub hash without id or createdAt for an unknown id.
 const RENAME_PROJECT = `
@@ -20,13 +29,41 @@ return 1
 export class RedisProjectStore implements ProjectStore {
   constructor(private readonly redis: Redis) {}
 
-  async create(p: { id: string; name: string; createdAt: string }): Promise<boolean> {
+  async create(p: { id: string; name: string; createdAt: string; ownerUserId?: string }): Promise<boolean> {
     // The project hash is written whole in one step or not at all; the global index (another
     // hash slot) follows, and is re-added on every start for `default`.
     const created =
-      (await this.redis.eval(CREATE_PROJECT, 1, keys.project(p.id), p.id, p.name, p.createdAt)) === 1;
+      (await this.redis.eval(
+        CREATE_PROJECT,
+        1,
+        keys.project(p.id),
+        p.id,
+        p.name,
+        p.createdAt,
+        p.ownerUserId ?? '',
+      )) === 1;
     if (created) await this.redis.sadd(keys.projectsAll(), p.id);
     return created;
+  }
+
+  async purge(id: string): Promise<number> {
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        startsWith(keys.prefix(id)),
+        'COUNT',
+        PURGE_BATCH,
+      );
+      cursor = next;
+      if (batch.length > 0) removed += await this.redis.unlink(...batch);
+    } while (cursor !== '0');
+    // The record and the index go last: until then the project exists and deletion can be retried.
+    removed += await this.redis.unlink(keys.project(id));
+    await this.redis.srem(keys.projectsAll(), id);
+    return removed;
   }
 
   async index(id: string): Promise<void> {
@@ -124,6 +161,7 @@ function decodeProject(
     id: h.id,
     name: h.name,
     createdAt: h.createdAt ?? '',
+    ...(h.ownerUserId ? { ownerUserId: h.ownerUserId } : {}),
     secretNames: (secretNames ?? []).filter((n): n is SecretName =>
       (SECRET_NAMES as readonly string[]).includes(n),
     ),

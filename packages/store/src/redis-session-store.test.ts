@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionRecord } from '@fixloop/domain';
+import type { KeySessionRecord, SessionRecord } from '@fixloop/domain';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createRedis } from '../../../apps/server/src/infra/redis.js';
 import { keys } from './keys.js';
@@ -49,5 +49,39 @@ describe('RedisSessionStore', () => {
     await redis.hset(keys.session(h), { keyHash: 'x', kind: 'owner', projectId: 'p', keyId: 'k' });
     expect(await store.get(h)).toBeNull();
     await redis.del(keys.session(h));
+  });
+});
+
+describe('user sessions and project sessions', () => {
+  it('stores a user session with the user id only', async () => {
+    const h = hash();
+    const r = {
+      kind: 'user' as const,
+      userId: randomUUID(),
+      createdAt: '2026-01-01T00:00:00.000Z',
+      refreshedAtMs: 5,
+    };
+    await store.create(h, r, 60_000);
+    expect(await store.get(h)).toEqual(r);
+    expect(Object.keys(await redis.hgetall(keys.session(h))).sort()).toEqual([
+      'createdAt',
+      'kind',
+      'refreshedAtMs',
+      'userId',
+    ]);
+  });
+
+  it("ends every session opened with a project's keys, and only those", async () => {
+    const pid = `p-${hash().slice(0, 8)}`;
+    const [a, b, other] = [hash(), hash(), hash()];
+    await store.create(a, { ...(record() as KeySessionRecord), projectId: pid }, 60_000);
+    await store.create(b, { ...(record() as KeySessionRecord), projectId: pid }, 60_000);
+    await store.create(other, record(), 60_000);
+    expect(await redis.zcard(keys.projectSessions(pid))).toBe(2);
+    expect(await store.deleteForProject(pid)).toBe(2);
+    expect(await store.get(a)).toBeNull();
+    expect(await store.get(b)).toBeNull();
+    expect(await store.get(other)).not.toBeNull();
+    expect(await redis.exists(keys.projectSessions(pid))).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import { registerContentTypes } from './content-types.js';
 import { errorBody, handleError } from './errors.js';
 import { automationRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
+import { billingRoutes } from './routes/billing.js';
 import { dataRoutes } from './routes/data-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { projectRoutes } from './routes/projects.js';
@@ -98,6 +99,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(authRoutes(c));
   await app.register(webRoutes(c.config.webDistDir));
   await app.register(projectRoutes(c));
+  await app.register(billingRoutes(c));
   await app.register(automationRoutes(c));
   await app.register(dataRoutes(c, { scoped: false }));
   await app.register(dataRoutes(c, { scoped: true }), { prefix: '/projects/:projectId' });

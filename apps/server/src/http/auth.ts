@@ -1,14 +1,20 @@
 import { type InternalScope, InternalTokens } from '@fixloop/adapters';
 import { ProjectId } from '@fixloop/contracts';
 import {
+  type Access,
+  type AccessPrincipal,
   type ApiKeyRecord,
+  authorize,
   DEFAULT_PROJECT_ID,
   DomainError,
   hashApiKey,
+  homeProjectOf,
+  mayAccess,
   principalOfKey,
+  principalOfUser,
   resolveSession,
 } from '@fixloop/domain';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Container } from '../container.js';
 import {
   assertTrustedOrigin,
@@ -18,21 +24,21 @@ import {
   setSessionCookie,
 } from './session-cookie.js';
 
-/** Who is calling. */
+/** Who is calling: the admin key, a project key, a signed-in user, or an internal credential. */
 export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'key'; projectId: string; keyId: string }
+  | AccessPrincipal
   | { kind: 'internal'; projectId: string; scope: InternalScope; subject?: string };
 
 /**
  * How a route authenticates:
  * - `public`: no credential (health, OpenAPI, sign-in, the dashboard's files);
- * - `project`: an API key — as a Bearer header, or the dashboard's session cookie opened with one —
- *   (or internal credential, when the route allows its scope) of the project;
+ * - `project`: a credential with the route's `access` to the project (below);
+ * - `signed-in`: any key, or a signed-in user; the route acts on no project (`GET /projects`, `/auth/me`);
+ * - `account`: the admin key or a signed-in user: those who can own projects (`POST /projects`);
  * - `admin`: the admin key only;
- * - `webhook`: the project is resolved, the handler checks the signature or a project key.
+ * - `webhook`: the project is resolved, the handler checks the signature or a credential that may ingest.
  */
-export type AuthMode = 'public' | 'project' | 'admin' | 'webhook';
+export type AuthMode = 'public' | 'project' | 'signed-in' | 'account' | 'admin' | 'webhook';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,9 +47,17 @@ declare module 'fastify' {
     credential?: 'bearer' | 'session';
     /** The project the request acts on (resolved before the body is read). */
     projectId: string;
+    /** Webhook routes: whether the caller's credential may add reports to the project. */
+    mayIngest?: boolean;
   }
   interface FastifyContextConfig {
     auth?: AuthMode;
+    /**
+     * What a `project` route does to its project; the principal must be allowed it. Default: `read`
+     * for GET; for the data routes (see `markDataRoutes`) `ingest` for the POSTs that add reports
+     * and `write` for other writes; `manage` for every other write (project settings).
+     */
+    access?: Access;
     internalScope?: InternalScope;
   }
 }
@@ -57,10 +71,35 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+
+/** The access of a data route (feedback, ingest, config, clusters, plans, jobs) by its method and path. */
+export function dataAccess(method: string, url: string): Access {
+  if (isRead(method)) return 'read';
+  const path = url.replace(/^\/projects\/:projectId(?=\/)/, '');
+  const addsReports = path === '/feedback' || path === '/feedback/import' || path.startsWith('/ingest/');
+  return method === 'POST' && addsReports ? 'ingest' : 'write';
+}
+
+/** Declares the data routes registered in `app` (and its children): their access follows `dataAccess` unless set. */
+export function markDataRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.config?.access !== undefined) return;
+    const method = Array.isArray(route.method) ? route.method[0] : route.method;
+    route.config = { ...route.config, access: dataAccess(String(method), route.url) };
+  });
+}
+
+/** The access a route needs: declared, else `read` for reads and `manage` for writes. */
+function accessOf(request: FastifyRequest): Access {
+  return request.routeOptions.config.access ?? (isRead(request.method) ? 'read' : 'manage');
+}
+
 /** Checks credentials and project access in `onRequest`, before any body is read. */
 export function registerAuth(app: FastifyInstance, c: Container): void {
   const lastTouch = new Map<string, number>();
   const tokens = new InternalTokens(c.secretsKey);
+  const accounts = c.accountDeps;
 
   async function principalOf(token: string | undefined): Promise<Principal | undefined> {
     if (token === undefined || token.length > 512) return undefined;
@@ -91,7 +130,7 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
     return principalOfKey(record);
   }
 
-  /** The principal of the key a session was opened with; the cookie is renewed when the session was. */
+  /** Whom a session stands for (its key, or its user); the cookie is renewed when the session was. */
   async function principalOfSession(token: string, reply: FastifyReply): Promise<Principal | undefined> {
     const session = await resolveSession(c.sessionDeps, token);
     if (!session) return undefined;
@@ -101,7 +140,14 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
         secure: c.config.sessions.secureCookie,
       });
     }
-    return used(session.keyHash, session.key);
+    return session.kind === 'user' ? principalOfUser(session.user) : used(session.keyHash, session.key);
+  }
+
+  /** The project root routes act on for this caller. */
+  async function defaultProject(principal: Principal): Promise<string | null> {
+    if (principal.kind === 'admin') return DEFAULT_PROJECT_ID;
+    if (principal.kind === 'user') return homeProjectOf(accounts, principal);
+    return principal.projectId;
   }
 
   app.decorateRequest('projectId', '');
@@ -129,6 +175,11 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
     if (mode === 'webhook') {
       request.projectId = scoped ?? DEFAULT_PROJECT_ID;
       await requireExisting(c, request.projectId);
+      request.mayIngest =
+        principal !== undefined &&
+        (principal.kind === 'internal'
+          ? false
+          : await mayAccess(accounts, principal, request.projectId, 'ingest'));
       return;
     }
     if (!principal) {
@@ -141,16 +192,34 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
         token === undefined ? 'missing API key: send Authorization: Bearer <key>' : 'invalid API key',
       );
     }
-    if (mode === 'admin' && principal.kind !== 'admin')
-      throw new DomainError('forbidden', 'this action needs the admin key');
     if (principal.kind === 'internal' && request.routeOptions.config.internalScope !== principal.scope) {
       throw new DomainError('forbidden', 'this credential cannot call this route');
     }
-    request.projectId = scoped ?? (principal.kind === 'admin' ? DEFAULT_PROJECT_ID : principal.projectId);
-    if (principal.kind !== 'admin' && principal.projectId !== request.projectId) {
-      throw new DomainError('forbidden', `this key has no access to project ${request.projectId}`);
+    if (mode === 'admin' && principal.kind !== 'admin')
+      throw new DomainError('forbidden', 'this action needs the admin key');
+    if (mode === 'account' && principal.kind !== 'admin' && principal.kind !== 'user') {
+      throw new DomainError(
+        'forbidden',
+        'only a signed-in user or the admin key can do this, not a project key',
+      );
     }
-    if (scoped !== undefined) await requireExisting(c, request.projectId);
+    if (mode === 'signed-in' || mode === 'account') {
+      request.projectId = (await defaultProject(principal)) ?? '';
+      return;
+    }
+
+    const projectId = scoped ?? (await defaultProject(principal));
+    if (projectId === null) {
+      throw new DomainError('forbidden', 'you belong to no project yet: create one with POST /projects');
+    }
+    request.projectId = projectId;
+    if (principal.kind === 'internal') {
+      if (principal.projectId !== projectId)
+        throw new DomainError('forbidden', `this credential has no access to project ${projectId}`);
+    } else {
+      await authorize(accounts, principal, projectId, accessOf(request));
+    }
+    if (scoped !== undefined) await requireExisting(c, projectId);
   });
 }
 
@@ -159,10 +228,7 @@ async function requireExisting(c: Container, projectId: string): Promise<void> {
     throw new DomainError('not_found', `project ${projectId} not found`);
 }
 
-/** Whether the caller proved it belongs to the request's project (a key of it, or the admin key). */
+/** Webhook routes: whether the caller proved it may add reports to the request's project (a key, a member, the admin). */
 export function hasProjectKey(request: FastifyRequest): boolean {
-  const p = request.principal;
-  if (!p) return false;
-  if (p.kind === 'admin') return true;
-  return p.kind === 'key' && p.projectId === request.projectId;
+  return request.mayIngest === true;
 }

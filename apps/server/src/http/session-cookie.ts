@@ -6,17 +6,22 @@ export const SESSION_COOKIE = 'fixloop_session';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The session token the browser sent, if any (the first `fixloop_session` cookie). */
-export function readSessionCookie(request: FastifyRequest): string | undefined {
+/** The value of the first cookie called `name` the browser sent, if any. */
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
   if (typeof header !== 'string') return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq === -1 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
     const value = part.slice(eq + 1).trim();
     return value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1) : value;
   }
   return undefined;
+}
+
+/** The session token the browser sent, if any (the first `fixloop_session` cookie). */
+export function readSessionCookie(request: FastifyRequest): string | undefined {
+  return readCookie(request, SESSION_COOKIE);
 }
 
 export interface CookieOptions {
@@ -35,6 +40,29 @@ export function setSessionCookie(reply: FastifyReply, token: string, opts: Cooki
 
 export function clearSessionCookie(reply: FastifyReply, opts: Pick<CookieOptions, 'secure'>): void {
   reply.header('set-cookie', cookie('', 0, opts.secure));
+}
+
+/**
+ * Binds a GitHub sign-in to the browser that started it: the callback must carry the same `state`
+ * in this cookie, so a link made by someone else cannot sign this browser in to their account.
+ * Lax, so it comes back on GitHub's top-level redirect; only sent to `/auth/github`.
+ */
+export const OAUTH_STATE_COOKIE = 'fixloop_oauth_state';
+
+export function setOAuthStateCookie(
+  reply: FastifyReply,
+  state: string,
+  maxAgeS: number,
+  secure: boolean,
+): void {
+  reply.header(
+    'set-cookie',
+    `${OAUTH_STATE_COOKIE}=${state}; HttpOnly; SameSite=Lax; Path=/auth/github; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`,
+  );
+}
+
+export function clearOAuthStateCookie(reply: FastifyReply, secure: boolean): void {
+  setOAuthStateCookie(reply, '', 0, secure);
 }
 
 export function isUnsafeMethod(method: string): boolean {

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   type AgentRunPayload,
+  type BillingReleaseHeldPayload,
   type ClusteringRunPayload,
   JOBS,
   jobIds,
@@ -14,6 +15,7 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
   readonly redditQueue: Queue<RedditPollPayload>;
   readonly clusteringQueue: Queue<ClusteringRunPayload>;
   readonly agentQueue: Queue<AgentRunPayload>;
+  readonly billingQueue: Queue<BillingReleaseHeldPayload>;
 
   constructor(
     connection: Redis,
@@ -23,6 +25,10 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
     this.redditQueue = new Queue<RedditPollPayload>(JOBS.redditPoll.queue, { connection, prefix });
     this.clusteringQueue = new Queue<ClusteringRunPayload>(JOBS.clusteringRun.queue, { connection, prefix });
     this.agentQueue = new Queue<AgentRunPayload>(JOBS.agentRun.queue, { connection, prefix });
+    this.billingQueue = new Queue<BillingReleaseHeldPayload>(JOBS.billingReleaseHeld.queue, {
+      connection,
+      prefix,
+    });
   }
 
   /** One BullMQ job per agent job record, never retried by BullMQ: a retry is a new, visible job. */
@@ -117,9 +123,19 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
     }
   }
 
+  /** The recurring release of held reports: a new month's allowance lets them through soon after midnight UTC. */
+  async scheduleHeldRelease(everyMs: number): Promise<void> {
+    await this.billingQueue.upsertJobScheduler(
+      jobIds.billingReleaseSchedule(),
+      { every: everyMs },
+      { name: JOBS.billingReleaseHeld.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  }
+
   async close(): Promise<void> {
     await this.redditQueue.close();
     await this.clusteringQueue.close();
     await this.agentQueue.close();
+    await this.billingQueue.close();
   }
 }

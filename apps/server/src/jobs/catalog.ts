@@ -18,14 +18,22 @@ export const JOBS = {
     name: 'agent.run',
     payload: z.object({ projectId: ProjectId, jobId: z.string().min(1).max(100) }),
   },
+  /** Lets held reports through where the month (or the plan) has room again; every project. */
+  billingReleaseHeld: {
+    queue: 'billing',
+    name: 'billing.release-held',
+    payload: z.object({}),
+  },
 } as const;
 
 export type AgentRunPayload = z.infer<typeof JOBS.agentRun.payload>;
 export type ClusteringRunPayload = z.infer<typeof JOBS.clusteringRun.payload>;
 export type RedditPollPayload = z.infer<typeof JOBS.redditPoll.payload>;
+export type BillingReleaseHeldPayload = z.infer<typeof JOBS.billingReleaseHeld.payload>;
 
 /** Deterministic ids, so one project never has two identical polls waiting. */
 export const jobIds = {
   redditPollNow: (projectId: string) => `reddit-poll-now-${projectId}`,
   redditPollSchedule: (projectId: string) => `reddit-poll-every-${projectId}`,
+  billingReleaseSchedule: () => 'billing-release-held-every',
 };

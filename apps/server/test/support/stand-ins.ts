@@ -317,3 +317,98 @@ export function redditApi(posts: Map<string, unknown[]>, accessToken = 'reddit-a
     return { body: redditListing(children) };
   };
 }
+
+// --- GitHub OAuth (sign-in with GitHub) ------------------------------------------------------------
+
+/** A GitHub account the OAuth stand-in knows: its token, `GET /user` and `GET /user/emails` answers. */
+export interface GithubOAuthAccount {
+  token: string;
+  user: { id: number; login: string; name: string | null };
+  emails: Array<{
+    email: string;
+    primary: boolean;
+    verified: boolean;
+    visibility: 'public' | 'private' | null;
+  }>;
+}
+
+export interface GithubOAuthFixture {
+  clientId: string;
+  clientSecret: string;
+  /** Authorization codes GitHub would hand out, each usable once, → the account that approved. */
+  codes: Map<string, GithubOAuthAccount>;
+}
+
+/** A GitHub account as `GET /user` and `GET /user/emails` describe it (abridged). */
+export function githubOAuthAccount(
+  id: number,
+  login: string,
+  email: string,
+  extra: Partial<Pick<GithubOAuthAccount, 'emails'>> & { name?: string | null } = {},
+): GithubOAuthAccount {
+  return {
+    token: `gho_${login}_${id}_token`,
+    user: { id, login, name: extra.name === undefined ? `${login} (GitHub)` : extra.name },
+    emails: extra.emails ?? [{ email, primary: true, verified: true, visibility: 'private' }],
+  };
+}
+
+/**
+ * GitHub's OAuth endpoints as documented: `POST /login/oauth/access_token` (JSON in and out; a bad,
+ * used or foreign code answers 200 with `{error: "bad_verification_code"}`; a wrong client secret
+ * `{error: "incorrect_client_credentials"}`), and `GET /user`, `GET /user/emails` for the token
+ * (401 "Bad credentials" for any other).
+ */
+export function githubOAuthApi(fixture: GithubOAuthFixture): Route {
+  const issued = new Map<string, GithubOAuthAccount>();
+  return (req) => {
+    if (req.method === 'POST' && req.path === '/login/oauth/access_token') {
+      const body = JSON.parse(req.body || '{}') as Record<string, string | undefined>;
+      if (body.client_id !== fixture.clientId || body.client_secret !== fixture.clientSecret) {
+        return {
+          body: {
+            error: 'incorrect_client_credentials',
+            error_description: 'The client_id and/or client_secret passed are incorrect.',
+          },
+        };
+      }
+      const code = body.code ?? '';
+      const account = fixture.codes.get(code);
+      if (!account) {
+        return {
+          body: {
+            error: 'bad_verification_code',
+            error_description: 'The code passed is incorrect or expired.',
+          },
+        };
+      }
+      fixture.codes.delete(code);
+      issued.set(account.token, account);
+      return {
+        body: { access_token: account.token, token_type: 'bearer', scope: 'read:user,repo,user:email' },
+      };
+    }
+    if (req.method !== 'GET' || (req.path !== '/user' && req.path !== '/user/emails')) {
+      return { status: 404, body: { message: 'Not Found' } };
+    }
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' ? /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1] : undefined;
+    const account = token === undefined ? undefined : issued.get(token);
+    if (!account) {
+      return {
+        status: 401,
+        body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
+      };
+    }
+    if (req.path === '/user/emails') return { body: account.emails };
+    return {
+      body: {
+        ...account.user,
+        node_id: `U_${account.user.id}`,
+        type: 'User',
+        html_url: `https://github.com/${account.user.login}`,
+        email: null,
+      },
+    };
+  };
+}

@@ -1,4 +1,4 @@
-import type { LoginBody, SessionInfo } from '@fixloop/contracts';
+import type { AuthOptions, LoginBody, SessionInfo, SignupBody } from '@fixloop/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, apiRequest } from './client';
 import { queryKeys } from './keys';
@@ -42,16 +42,42 @@ export function useSession() {
   return useQuery({ queryKey: queryKeys.session, queryFn: fetchSession, staleTime: 5 * 60_000 });
 }
 
-export function useApiKeyLogin() {
+/** Sign-in methods the server offers now; kept here (not under a project) as it needs no session. */
+export const authOptionsKey = ['auth-options'] as const;
+
+export function useAuthOptions() {
+  return useQuery({
+    queryKey: authOptionsKey,
+    queryFn: ({ signal }) => apiRequest<AuthOptions>('/auth/options', { signal }),
+    staleTime: 60_000,
+  });
+}
+
+/** A mutation that opens a session: on success the browser is signed in and the session is known. */
+function useSessionMutation<T>(path: string, toBody: (input: T) => unknown) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (credentials: LoginBody) =>
-      apiRequest<SessionInfo>('/auth/login', { method: 'POST', body: credentials }),
+    mutationFn: (input: T) => apiRequest<SessionInfo>(path, { method: 'POST', body: toBody(input) }),
     onSuccess: (session) => {
       rememberSignedIn(true);
       queryClient.setQueryData(queryKeys.session, session);
     },
   });
+}
+
+/** Sign-in with credentials: an API key, or an email and password. */
+export function useLogin() {
+  return useSessionMutation<LoginBody>('/auth/login', (credentials) => credentials);
+}
+
+/** Sign-in with an API key (the admin key or a project key). */
+export function useApiKeyLogin() {
+  return useLogin();
+}
+
+/** Makes an account (when the server allows it) and signs in. */
+export function useSignup() {
+  return useSessionMutation<SignupBody>('/auth/signup', (body) => body);
 }
 
 export function useLogout() {

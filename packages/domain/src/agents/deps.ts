@@ -1,7 +1,8 @@
-import type { AutomationLevel } from '@fixloop/contracts';
+import type { AutomationLevel, PlanId } from '@fixloop/contracts';
 import type { ClusteringDeps } from '../clustering/deps.js';
 import type { Logger } from '../ports.js';
 import type { ProjectDeps } from '../projects/projects.js';
+import type { UserStore } from '../users/ports.js';
 import type {
   AgentJobStore,
   CodingPlanStore,
@@ -58,7 +59,11 @@ export interface AgentDeps {
   pullRequests: PullRequests;
   queue: AgentQueue;
   automation: AutomationStore;
+  /** Accounts, for the GitHub token of the user who started a fix (absent: the project's token). */
+  users?: Pick<UserStore, 'get'>;
   settings: AgentSettings;
+  /** The plan's monthly run limit when billing is on (absent or null: only the operator's limit). */
+  planRunLimit?: (projectId: string) => Promise<{ plan: PlanId; limit: number } | null>;
   /** The status URL and a job-only credential for runners that report back over HTTP. */
   jobCallback?: (projectId: string, jobId: string) => { url: string; token: string };
   log: Logger;

@@ -8,6 +8,8 @@ import type {
   JobLogLine,
   LogStream,
 } from '@fixloop/contracts';
+import { userIdOfActor } from '../auth/principal.js';
+import { planLimitReached } from '../billing/limits.js';
 import { getClusterDetail } from '../clustering/queries.js';
 import { DomainError, notFound, UpstreamError } from '../errors.js';
 import { requireProject } from '../projects/projects.js';
@@ -142,9 +144,15 @@ export async function startFix(
     createdAt: now.toISOString(),
   };
   if (retryOf) job.retryOf = retryOf.id;
+  // Only the user's id is kept: their token is looked up when the job runs, never queued or stored here.
+  const startedBy = userIdOfActor(actor);
+  if (startedBy !== undefined) job.startedBy = startedBy;
+  // With billing on, the plan's monthly limit answers 402 (upgrade); the operator's own stays a 429.
+  const byPlan = (await deps.planRunLimit?.(projectId)) ?? null;
+  const planLimit = byPlan !== null && byPlan.limit <= deps.settings.maxRunsPerMonth ? byPlan : null;
   const admitted = await deps.jobs.create(projectId, job, {
     maxConcurrent: deps.settings.maxConcurrentRuns,
-    maxPerMonth: deps.settings.maxRunsPerMonth,
+    maxPerMonth: planLimit?.limit ?? deps.settings.maxRunsPerMonth,
     month: monthOf(now),
   });
   if (!admitted.ok) {
@@ -160,6 +168,9 @@ export async function startFix(
           { limit: admitted.limit, kind: 'concurrent_agent_runs' },
         );
       case 'monthly':
+        if (planLimit) {
+          throw planLimitReached(projectId, 'coding agent runs a month', planLimit.plan, planLimit.limit);
+        }
         throw new DomainError(
           'rate_limited',
           `this project has used its ${admitted.limit} coding agent runs for ${monthOf(now)}`,
@@ -358,7 +369,7 @@ export async function runAgentJob(
     startedAt: started.toISOString(),
   });
   if (!job) return deps.jobs.get(projectId, jobId); // cancelled before it started
-  const access = await repositoryAccess(deps, projectId).catch(() => null);
+  const access = await repositoryAccess(deps, projectId, job.startedBy).catch(() => null);
   const log = bufferedLog(deps, job, scrubber([access?.token, deps.settings.serverToken]));
   try {
     if (!access) throw new AgentRunError('the project has no repository');

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
-import { assertCloneUrlAllowed, cloneUrlKind, githubWebUrlOf } from './repository-access.js';
+import {
+  assertCloneUrlAllowed,
+  cloneUrlKind,
+  githubWebUrlOf,
+  repositoryAccess,
+} from './repository-access.js';
 
 describe('cloneUrlKind', () => {
   it('accepts remote git URLs, recognises local ones, refuses other transports', () => {
@@ -44,5 +49,48 @@ describe('githubWebUrlOf', () => {
     expect(githubWebUrlOf('https://api.github.com')).toBe('https://github.com');
     expect(githubWebUrlOf('https://ghe.example.com/api/v3')).toBe('https://ghe.example.com');
     expect(githubWebUrlOf('http://127.0.0.1:4010')).toBe('http://127.0.0.1:4010');
+  });
+});
+
+describe('repositoryAccess', () => {
+  const cipher = { encrypt: (s: string) => `sealed:${s}`, decrypt: (s: string) => s.replace(/^sealed:/, '') };
+  const deps = (opts: { projectToken?: string; userToken?: string }) =>
+    ({
+      projects: {
+        projects: {
+          get: async (id: string) => ({
+            id,
+            name: 'Acme',
+            createdAt: '',
+            secretNames: [],
+            repository: { owner: 'acme', name: 'shop' },
+          }),
+          getSecrets: async () => (opts.projectToken ? { githubToken: `sealed:${opts.projectToken}` } : {}),
+        },
+        cipher,
+      },
+      users: {
+        get: async (id: string) =>
+          id === 'u1'
+            ? {
+                id,
+                email: 'a@example.com',
+                name: 'A',
+                createdAt: '',
+                admin: false,
+                ...(opts.userToken ? { githubToken: `sealed:${opts.userToken}` } : {}),
+              }
+            : null,
+      },
+      settings: { allowLocalRepositories: false, githubWebUrl: 'https://github.com', serverToken: 'server' },
+    }) as unknown as Parameters<typeof repositoryAccess>[0];
+
+  it("prefers the starting user's GitHub token, then the project's, then the server's", async () => {
+    expect((await repositoryAccess(deps({ projectToken: 'p', userToken: 'u' }), 'acme', 'u1'))?.token).toBe(
+      'u',
+    );
+    expect((await repositoryAccess(deps({ projectToken: 'p' }), 'acme', 'u1'))?.token).toBe('p');
+    expect((await repositoryAccess(deps({ projectToken: 'p', userToken: 'u' }), 'acme'))?.token).toBe('p');
+    expect((await repositoryAccess(deps({ userToken: 'u' }), 'acme', 'gone'))?.token).toBe('server');
   });
 });

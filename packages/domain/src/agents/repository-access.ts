@@ -43,17 +43,35 @@ export function assertCloneUrlAllowed(settings: RepositorySettings, allowLocal: 
   }
 }
 
-/** The project's repository, its URL and the token to fetch it with; null when none is set. */
+/** The GitHub token a signed-in user linked by signing in with GitHub, if any. */
+async function userGithubToken(
+  deps: Pick<AgentDeps, 'projects' | 'users'>,
+  userId: string | undefined,
+): Promise<string | undefined> {
+  if (userId === undefined || !deps.users) return undefined;
+  const sealed = (await deps.users.get(userId))?.githubToken;
+  return sealed === undefined ? undefined : deps.projects.cipher.decrypt(sealed);
+}
+
+/**
+ * The project's repository, its URL and the token to fetch it with; null when none is set. The
+ * token is that of the user who started the fix when they signed in with GitHub (their PR), else
+ * the project's, else the server's.
+ */
 export async function repositoryAccess(
-  deps: Pick<AgentDeps, 'projects' | 'settings'>,
+  deps: Pick<AgentDeps, 'projects' | 'settings' | 'users'>,
   projectId: string,
+  startedBy?: string,
 ): Promise<RepositoryAccess | null> {
   const project = await requireProject(deps.projects, projectId);
   const repo = project.repository;
   if (!repo) return null;
   assertCloneUrlAllowed(repo, deps.settings.allowLocalRepositories);
   const base = deps.settings.githubWebUrl.replace(/\/+$/, '');
-  const token = (await getSecret(deps.projects, projectId, 'githubToken')) ?? deps.settings.serverToken;
+  const token =
+    (await userGithubToken(deps, startedBy)) ??
+    (await getSecret(deps.projects, projectId, 'githubToken')) ??
+    deps.settings.serverToken;
   return {
     owner: repo.owner,
     name: repo.name,

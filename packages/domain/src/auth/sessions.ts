@@ -1,16 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionInfo } from '@fixloop/contracts';
 import { DomainError } from '../errors.js';
-import type { ApiKeyRecord, ApiKeyStore, ProjectStore } from '../ports.js';
+import type { ApiKeyRecord } from '../ports.js';
 import { hashApiKey } from '../projects/api-keys.js';
-import type { SessionStore } from './ports.js';
-import { describePrincipal, principalOfKey } from './principal.js';
+import type { UserRecord } from '../users/ports.js';
+import type { SessionRecord, SessionStore } from './ports.js';
+import { type DescribeDeps, describePrincipal, principalOfKey, principalOfUser } from './principal.js';
 
-export interface SessionDeps {
+export interface SessionDeps extends DescribeDeps {
   sessions: SessionStore;
-  apiKeys: ApiKeyStore;
-  projects: ProjectStore;
-  now: () => Date;
   /** How long a session lives without use (`SESSION_TTL_S`). */
   ttlMs: number;
   /** A session in use has its expiry pushed back at most this often. */
@@ -25,6 +23,12 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+async function openSession(deps: SessionDeps, record: SessionRecord): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await deps.sessions.create(hashSessionToken(token), record, deps.ttlMs);
+  return token;
+}
+
 /** Opens a session for a valid API key; answers the token (for the cookie only) and who it is. */
 export async function startSession(
   deps: SessionDeps,
@@ -33,41 +37,55 @@ export async function startSession(
   const keyHash = hashApiKey(apiKey);
   const record = await deps.apiKeys.findByHash(keyHash);
   if (!record) throw new DomainError('unauthorized', 'invalid API key');
-  const token = randomBytes(32).toString('base64url');
   const now = deps.now();
-  await deps.sessions.create(
-    hashSessionToken(token),
-    {
-      keyHash,
-      kind: record.admin ? 'admin' : 'key',
-      projectId: record.projectId,
-      keyId: record.id,
-      createdAt: now.toISOString(),
-      refreshedAtMs: now.getTime(),
-    },
-    deps.ttlMs,
-  );
+  const token = await openSession(deps, {
+    keyHash,
+    kind: record.admin ? 'admin' : 'key',
+    projectId: record.projectId,
+    keyId: record.id,
+    createdAt: now.toISOString(),
+    refreshedAtMs: now.getTime(),
+  });
   return { token, info: await describePrincipal(deps, principalOfKey(record)) };
 }
 
-export interface ResolvedSession {
-  /** The key the session was opened with, as it stands now. */
-  key: ApiKeyRecord;
-  keyHash: string;
-  /** The expiry was pushed back by this call (the cookie should be renewed too). */
-  refreshed: boolean;
+/** Opens a session for a person who proved who they are (password or GitHub). */
+export async function startUserSession(
+  deps: SessionDeps,
+  user: UserRecord,
+): Promise<{ token: string; info: SessionInfo }> {
+  const now = deps.now();
+  const token = await openSession(deps, {
+    kind: 'user',
+    userId: user.id,
+    createdAt: now.toISOString(),
+    refreshedAtMs: now.getTime(),
+  });
+  return { token, info: await describePrincipal(deps, principalOfUser(user)) };
 }
 
-/**
- * The key behind a session token, or null when the session is unknown, expired, or its key was
- * revoked (or is no longer the same key). A session in use lives on: its expiry is pushed back,
- * at most once per `refreshEveryMs`.
- */
-export async function resolveSession(deps: SessionDeps, token: string): Promise<ResolvedSession | null> {
-  if (!TOKEN.test(token)) return null;
-  const tokenHash = hashSessionToken(token);
-  const session = await deps.sessions.get(tokenHash);
-  if (!session) return null;
+export type ResolvedSession = {
+  /** The expiry was pushed back by this call (the cookie should be renewed too). */
+  refreshed: boolean;
+} & (
+  | {
+      kind: 'key';
+      /** The key the session was opened with, as it stands now. */
+      key: ApiKeyRecord;
+      keyHash: string;
+    }
+  | { kind: 'user'; user: UserRecord }
+);
+
+/** The key or account behind a stored session, as it stands now; null when it is gone or changed. */
+async function holderOf(
+  deps: SessionDeps,
+  session: SessionRecord,
+): Promise<{ kind: 'key'; key: ApiKeyRecord; keyHash: string } | { kind: 'user'; user: UserRecord } | null> {
+  if (session.kind === 'user') {
+    const user = await deps.users.get(session.userId);
+    return user ? { kind: 'user', user } : null;
+  }
   const key = await deps.apiKeys.findByHash(session.keyHash);
   if (
     !key ||
@@ -77,13 +95,28 @@ export async function resolveSession(deps: SessionDeps, token: string): Promise<
   ) {
     return null;
   }
+  return { kind: 'key', key, keyHash: session.keyHash };
+}
+
+/**
+ * The key or account behind a session token, or null when the session is unknown, expired, or its
+ * key was revoked (or is no longer the same key). A session in use lives on: its expiry is pushed
+ * back, at most once per `refreshEveryMs`.
+ */
+export async function resolveSession(deps: SessionDeps, token: string): Promise<ResolvedSession | null> {
+  if (!TOKEN.test(token)) return null;
+  const tokenHash = hashSessionToken(token);
+  const session = await deps.sessions.get(tokenHash);
+  if (!session) return null;
+  const holder = await holderOf(deps, session);
+  if (!holder) return null;
   const nowMs = deps.now().getTime();
   let refreshed = false;
   if (nowMs - session.refreshedAtMs >= deps.refreshEveryMs) {
     refreshed = await deps.sessions.refresh(tokenHash, deps.ttlMs, nowMs);
     if (!refreshed) return null;
   }
-  return { key, keyHash: session.keyHash, refreshed };
+  return { ...holder, refreshed };
 }
 
 /** Ends a session; an unknown or malformed token is already ended. */

@@ -25,7 +25,8 @@ export async function reclusterAll(
   const ids = await deps.feedback.allIds(projectId);
   for (let s = 0; s < ids.length; s += MOVE_CHUNK) {
     for (const item of await deps.feedback.getMany(projectId, ids.slice(s, s + MOVE_CHUNK))) {
-      if (item && item.status === 'open') items.push(item);
+      // Held reports stay out of clustering until billing releases them.
+      if (item && item.status === 'open' && !item.held) items.push(item);
     }
   }
   const vectors: Float32Array[] = [];

@@ -6,6 +6,7 @@ import type {
   ImportRowResult,
   NewFeedback,
 } from '@fixloop/contracts';
+import { feedbackLimitReached } from '../billing/limits.js';
 import { notFound, validationFailed } from '../errors.js';
 import type { FeedbackPage, FeedbackStore, Logger, UpsertOutcome } from '../ports.js';
 
@@ -16,6 +17,18 @@ export interface FeedbackDeps {
   onUnclustered?: (projectId: string) => Promise<void>;
   /** Takes a deleted report out of its cluster (sizes, vectors and counts stay right). */
   leaveCluster?: (projectId: string, feedbackId: string) => Promise<void>;
+  /** Called when reports are held although this month has room again (billing lets them through). */
+  onHeldReleasable?: (projectId: string) => Promise<void>;
+}
+
+/** Lets held reports through without failing the ingest that noticed them. */
+async function releaseIfAllowed(deps: FeedbackDeps, projectId: string, releasable?: boolean): Promise<void> {
+  if (!releasable || !deps.onHeldReleasable) return;
+  try {
+    await deps.onHeldReleasable(projectId);
+  } catch (err) {
+    deps.log.warn({ projectId, err }, 'could not release held feedback');
+  }
 }
 
 export interface IngestOutcome {
@@ -23,16 +36,23 @@ export interface IngestOutcome {
   duplicate: boolean;
 }
 
-/** Stores one normalized report, idempotent on `(source, externalId)`; logs each new item once. */
+/**
+ * Stores one normalized report, idempotent on `(source, externalId)`; logs each new item once.
+ * Past the plan's monthly limit it is stored `held`; past the hard cap, `rate_limited` (not stored).
+ */
 export async function ingestFeedback(
   deps: FeedbackDeps,
   projectId: string,
   input: NewFeedback,
 ): Promise<IngestOutcome> {
-  const { item, outcome } = await deps.feedback.addFeedbackItem(projectId, input);
+  const { item, outcome, releasable } = await deps.feedback.addFeedbackItem(projectId, input);
   if (outcome === 'created') {
-    deps.log.info({ feedbackId: item.id, source: item.source, projectId }, 'feedback ingested');
-    if (item.status === 'open') await deps.onUnclustered?.(projectId);
+    deps.log.info(
+      { feedbackId: item.id, source: item.source, projectId, held: item.held },
+      'feedback ingested',
+    );
+    if (item.status === 'open' && !item.held) await deps.onUnclustered?.(projectId);
+    await releaseIfAllowed(deps, projectId, releasable);
   }
   return { item, duplicate: outcome === 'duplicate' };
 }
@@ -43,11 +63,16 @@ export async function upsertFeedback(
   projectId: string,
   input: NewFeedback & { externalId: string },
 ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome }> {
-  const result = await deps.feedback.upsert(projectId, input);
+  const { releasable, ...result } = await deps.feedback.upsert(projectId, input);
   if (result.outcome === 'created') {
-    deps.log.info({ feedbackId: result.item.id, source: result.item.source, projectId }, 'feedback ingested');
+    deps.log.info(
+      { feedbackId: result.item.id, source: result.item.source, projectId, held: result.item.held },
+      'feedback ingested',
+    );
   }
-  if (result.outcome !== 'unchanged' && result.item.status === 'open') await deps.onUnclustered?.(projectId);
+  if (result.outcome !== 'unchanged' && result.item.status === 'open' && !result.item.held)
+    await deps.onUnclustered?.(projectId);
+  await releaseIfAllowed(deps, projectId, releasable);
   return result;
 }
 
@@ -56,7 +81,10 @@ export type ImportRow =
   | { ok: true; item: NewFeedback }
   | { ok: false; error: NonNullable<ImportRowResult['error']> };
 
-/** Stores the valid rows of a bulk import in one pipelined round trip and reports on every row. */
+/**
+ * Stores the valid rows of a bulk import in one pipelined round trip and reports on every row; rows
+ * past the plan's hard cap are rejected (`rate_limited`), the others stored (`held` past the limit).
+ */
 export async function importFeedback(
   deps: FeedbackDeps,
   projectId: string,
@@ -76,17 +104,33 @@ export async function importFeedback(
   );
   let created = 0;
   let duplicates = 0;
+  let rejected = rows.length - valid.length;
+  let clusterable = false;
   stored.forEach((s, i) => {
     const index = validIndex[i] as number;
     const item = valid[i] as NewFeedback;
-    results[index] = { index, status: s.outcome, id: s.id };
-    if (s.outcome === 'created') {
+    if (s.outcome === 'rejected') {
+      const e = feedbackLimitReached(s.plan, s.limit);
+      results[index] = {
+        index,
+        status: 'rejected',
+        error: { code: e.code, message: e.message, details: e.details },
+      };
+      rejected++;
+    } else if (s.outcome === 'created') {
+      results[index] = s.held
+        ? { index, status: 'created', id: s.id, held: true }
+        : { index, status: 'created', id: s.id };
       created++;
-      deps.log.info({ feedbackId: s.id, source: item.source, projectId }, 'feedback ingested');
-    } else duplicates++;
+      if (!s.held) clusterable = true;
+      deps.log.info({ feedbackId: s.id, source: item.source, projectId, held: s.held }, 'feedback ingested');
+    } else {
+      results[index] = { index, status: 'duplicate', id: s.id };
+      duplicates++;
+    }
   });
-  if (created > 0) await deps.onUnclustered?.(projectId);
-  return { created, duplicates, rejected: rows.length - valid.length, results };
+  if (clusterable) await deps.onUnclustered?.(projectId);
+  return { created, duplicates, rejected, results };
 }
 
 export async function getFeedback(deps: FeedbackDeps, projectId: string, id: string): Promise<FeedbackItem> {

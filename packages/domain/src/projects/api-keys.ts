@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ApiKeyInfo, CreatedApiKey } from '@fixloop/contracts';
+import type { ApiKeyInfo, ApiKeyScope, CreatedApiKey } from '@fixloop/contracts';
 import { notFound } from '../errors.js';
 import type { ApiKeyRecord, ApiKeyStore } from '../ports.js';
 
@@ -20,10 +20,14 @@ export interface ApiKeyDeps {
   now: () => Date;
 }
 
+/** Keys made without a choice of scopes may do everything the project's owner may. */
+export const DEFAULT_KEY_SCOPES: readonly ApiKeyScope[] = ['admin'];
+
 export async function createApiKey(
   deps: ApiKeyDeps,
   projectId: string,
   name: string,
+  scopes: readonly ApiKeyScope[] = DEFAULT_KEY_SCOPES,
 ): Promise<CreatedApiKey> {
   const apiKey = generateApiKey();
   const record: ApiKeyRecord = {
@@ -33,6 +37,7 @@ export async function createApiKey(
     prefix: apiKey.slice(0, KEY_PREFIX.length + 6),
     createdAt: deps.now().toISOString(),
     admin: false,
+    scopes: [...new Set(scopes)].sort(),
   };
   await deps.apiKeys.create(record, hashApiKey(apiKey));
   return { id: record.id, name, apiKey, createdAt: record.createdAt };
@@ -40,10 +45,11 @@ export async function createApiKey(
 
 export async function listApiKeys(deps: ApiKeyDeps, projectId: string): Promise<ApiKeyInfo[]> {
   const records = await deps.apiKeys.list(projectId);
-  return records.map(({ id, name, prefix, createdAt, lastUsedAt }) => ({
+  return records.map(({ id, name, prefix, scopes, createdAt, lastUsedAt }) => ({
     id,
     name,
     prefix,
+    scopes,
     createdAt,
     ...(lastUsedAt ? { lastUsedAt } : {}),
   }));

@@ -8,6 +8,7 @@ import type {
 import { SECRET_NAMES } from '@fixloop/contracts';
 import { DomainError, notFound } from '../errors.js';
 import type { ProjectRecord, ProjectStore, SecretCipher } from '../ports.js';
+import type { MemberStore } from '../users/ports.js';
 import { type ApiKeyDeps, createApiKey } from './api-keys.js';
 
 export const DEFAULT_PROJECT_ID = 'default';
@@ -22,6 +23,7 @@ export function toProject(r: ProjectRecord): Project {
     id: r.id,
     name: r.name,
     createdAt: r.createdAt,
+    ...(r.ownerUserId === undefined ? {} : { ownerUserId: r.ownerUserId }),
     ...(r.repository ? { repository: r.repository } : {}),
     secrets: {
       githubToken: r.secretNames.includes('githubToken'),
@@ -53,18 +55,34 @@ export async function ensureDefaultProject(deps: ProjectDeps): Promise<void> {
   await deps.projects.index(DEFAULT_PROJECT_ID);
 }
 
-/** Creates a project with a unique slug id and its first API key (shown once). */
+export interface CreateProjectOptions {
+  /** The signed-in user who creates it: they become its owner. */
+  ownerUserId?: string;
+  /** Whether to make its first API key (default true; a user's own first project gets none). */
+  withKey?: boolean;
+}
+
+/** Creates a project with a unique slug id and, unless told not to, its first API key (shown once). */
 export async function createProject(
-  deps: ProjectDeps,
+  deps: ApiKeyDeps & { projects: ProjectStore; members?: Pick<MemberStore, 'set'> },
   name: string,
-): Promise<{ project: Project; apiKey: string }> {
+  opts: CreateProjectOptions = {},
+): Promise<{ project: Project; apiKey?: string }> {
   const base = slugify(name);
   const createdAt = deps.now().toISOString();
+  const owner = opts.ownerUserId;
   for (let n = 1; n <= 1_000; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
-    if (await deps.projects.create({ id, name, createdAt })) {
+    const record = { id, name, createdAt, ...(owner === undefined ? {} : { ownerUserId: owner }) };
+    if (await deps.projects.create(record)) {
+      if (owner !== undefined) {
+        if (!deps.members) throw new Error('createProject: an owner needs the member store');
+        await deps.members.set(id, owner, 'owner', deps.now().getTime());
+      }
+      const project = toProject({ ...record, secretNames: [] });
+      if (opts.withKey === false) return { project };
       const key: CreatedApiKey = await createApiKey(deps, id, 'default key');
-      return { project: toProject({ id, name, createdAt, secretNames: [] }), apiKey: key.apiKey };
+      return { project, apiKey: key.apiKey };
     }
   }
   throw new DomainError('conflict', `too many projects are named like "${name}"`);

@@ -5,6 +5,7 @@ import {
   AutomationSettings,
   CodingPlan,
   CodingPlanUpdate,
+  ErrorBody,
   JobLogPage,
   JobLogQuery,
   pageOf,
@@ -151,7 +152,7 @@ export function agentRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZo
           tags: jobs,
           summary: 'Queue a coding agent for the cluster (409 when one is queued or running)',
           params: paramsOf(scoped, { id: Id }),
-          response: { 202: AgentJob, ...errors },
+          response: { 202: AgentJob, 402: ErrorBody, 409: ErrorBody, ...errors },
         },
       },
       async (request, reply) =>
@@ -222,7 +223,7 @@ export function agentRoutes(c: Container, scoped: boolean): FastifyPluginAsyncZo
           tags: jobs,
           summary: 'Start a new job for the cluster of a failed or cancelled one',
           params: paramsOf(scoped, { id: Id }),
-          response: { 202: AgentJob, ...errors },
+          response: { 202: AgentJob, 402: ErrorBody, 409: ErrorBody, ...errors },
         },
       },
       async (request, reply) =>

@@ -15,6 +15,7 @@ import {
   pageOf,
 } from '@fixloop/contracts';
 import {
+  actorOfUser,
   type ClusteringDeps,
   type ClusterRecord,
   clusterHistory,
@@ -38,11 +39,12 @@ import { errors, paramsOf } from '../route-kit.js';
 
 const Id = z.string().min(1).max(200);
 
-/** Who acts, for the cluster history: the key's id, or `admin`. */
+/** Who acts, for the cluster history: the key's id, the user's, or `admin`. */
 export function actorOf(request: FastifyRequest): string {
   const p = request.principal;
   if (!p) return 'anonymous';
   if (p.kind === 'admin') return 'admin';
+  if (p.kind === 'user') return actorOfUser(p.userId);
   return p.kind === 'key' ? `key:${p.keyId}` : `internal:${p.scope}`;
 }
 

@@ -12,6 +12,7 @@ import { RelativeTime } from '../../components/time';
 import { useToast } from '../../components/toast';
 import { ApiKeysPanel } from './api-keys-panel';
 import { AutomationPanel } from './automation-panel';
+import { BillingPanel } from './billing-panel';
 import { parseRepository, parseSubreddits } from './parse-inputs';
 import { RepositoryPanel } from './repository-panel';
 import { WebhooksPanel } from './webhooks-panel';
@@ -179,6 +180,7 @@ export function SourcesPage() {
         <RedditSource />
         <WebhooksPanel />
         <ApiKeysPanel />
+        <BillingPanel />
       </div>
     </section>
   );
