@@ -1,11 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { AgentJob } from '@fixloop/contracts';
 import { keys } from '@fixloop/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, sessionCookieOf, signUp } from './support/accounts.js';
+import {
+  type AgentRepository,
+  createAgentRepository,
+  createProjectWithRepository,
+  pullRequestApi,
+} from './support/agent-fixture.js';
 import { type ClusterApi, clusterApi, ok, type Project, sleep } from './support/cluster-api.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { type OpenAiApiControl, openAiApi, openAiControl } from './support/openai-api.js';
@@ -13,7 +16,6 @@ import {
   type GithubOAuthFixture,
   githubOAuthAccount,
   githubOAuthApi,
-  type RecordedRequest,
   type StandIn,
   startStandIn,
 } from './support/stand-ins.js';
@@ -35,46 +37,17 @@ const person = githubOAuthAccount(7_001, 'fixer', 'fixer@example.com');
 let api: StandIn;
 let ctx: TestContext;
 let http: ClusterApi;
-let dir: string;
-let origin: string;
-let prNumber = 0;
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-function route(req: RecordedRequest, base: string) {
-  if (req.method === 'POST' && req.path === '/repos/acme/shop/pulls') {
-    prNumber++;
-    return {
-      status: 201,
-      body: {
-        id: 9_000 + prNumber,
-        number: prNumber,
-        html_url: `https://github.com/acme/shop/pull/${prNumber}`,
-        draft: true,
-      },
-    };
-  }
-  if (req.path.startsWith('/v1/')) return openAiApi(control)(req, base);
-  return oauth(req, base);
-}
+let repo: AgentRepository;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fixloop-user-token-'));
-  const scripts = join(dir, 'scripts');
-  mkdirSync(scripts);
-  const seed = join(dir, 'seed');
-  mkdirSync(join(seed, 'shop'), { recursive: true });
-  writeFileSync(join(seed, 'shop/cart.py'), 'def total(items, coupon):\n    return sum(items)\n');
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'initial');
-  origin = join(dir, 'origin.git');
-  git(dir, 'clone', '-q', '--bare', seed, origin);
-  writeFileSync(join(scripts, 'agent.sh'), '#!/bin/sh\nprintf "    # coupon\\n" >> "$2/shop/cart.py"\n');
-  chmodSync(join(scripts, 'agent.sh'), 0o755);
+  repo = createAgentRepository('fixloop-user-token-');
+  repo.agentDoes('printf "    # coupon\\n" >> "$2/shop/cart.py"');
 
-  api = await startStandIn(route);
+  api = await startStandIn(
+    pullRequestApi((req, base) =>
+      req.path.startsWith('/v1/') ? openAiApi(control)(req, base) : oauth(req, base),
+    ),
+  );
   ctx = await createTestContext({
     ALLOW_SIGNUP: 'true',
     EMBEDDINGS_PROVIDER: 'openai',
@@ -87,8 +60,8 @@ beforeAll(async () => {
     CLUSTERING_SIM_THRESHOLD: '0.8',
     CLUSTERING_DEBOUNCE_MS: '0',
     ALLOW_LOCAL_REPOSITORIES: 'true',
-    CODING_AGENT_COMMAND: `sh ${scripts}/agent.sh {task_file} {workspace}`,
-    CODING_AGENT_RO_BINDS: scripts,
+    CODING_AGENT_COMMAND: `sh ${repo.scripts}/agent.sh {task_file} {workspace}`,
+    CODING_AGENT_RO_BINDS: repo.scripts,
     CODING_AGENT_TIMEOUT_S: '10',
     ROLE: 'all',
   });
@@ -98,28 +71,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
   await api?.close();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(repo.dir, { recursive: true, force: true });
 });
 
-async function projectWithRepository(): Promise<Project> {
-  const p = await ctx.createProject();
-  await ok(
-    ctx.request({
-      method: 'PUT',
-      url: `/projects/${p.id}/repository`,
-      token: p.apiKey,
-      payload: { owner: 'acme', name: 'shop', defaultBranch: 'main', cloneUrl: origin },
-    }),
-  );
-  const secrets = await ctx.request({
-    method: 'PUT',
-    url: `/projects/${p.id}/secrets`,
-    token: p.apiKey,
-    payload: { githubToken: PROJECT_TOKEN },
-  });
-  expect(secrets.statusCode).toBe(204);
-  return p;
-}
+const projectWithRepository = () => createProjectWithRepository(ctx, repo.origin, PROJECT_TOKEN);
 
 async function signInWithGithub(): Promise<string> {
   await signUp(ctx, { name: 'Operator' }); // the first account

@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentJob, Cluster, CodingPlan, JobLogLine } from '@fixloop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AgentRepository,
+  CART_PY,
+  createAgentRepository,
+  createProjectWithRepository,
+  git,
+  pullRequestApi,
+} from './support/agent-fixture.js';
 import { type ClusterApi, clusterApi, expectError, ok, type Project, sleep } from './support/cluster-api.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { type OpenAiApiControl, openAiApi, openAiControl } from './support/openai-api.js';
@@ -20,56 +27,14 @@ const SERVER_SECRET = 'server-only-secret-value-42';
 let api: StandIn;
 let ctx: TestContext;
 let http: ClusterApi;
-let dir: string;
-let origin: string;
-let scripts: string;
-let prNumber = 0;
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-/** Replaces what the agent does: the command runs `sh <scripts>/agent.sh {task_file} {workspace}`. */
-function agentDoes(script: string): void {
-  const path = join(scripts, 'agent.sh');
-  writeFileSync(path, `#!/bin/sh\n${script}\n`);
-  chmodSync(path, 0o755);
-}
-
-function route(req: RecordedRequest, base: string) {
-  if (req.method === 'POST' && req.path === '/repos/acme/shop/pulls') {
-    prNumber++;
-    return {
-      status: 201,
-      body: {
-        id: 9000 + prNumber,
-        number: prNumber,
-        html_url: `https://github.com/acme/shop/pull/${prNumber}`,
-        state: 'open',
-        draft: true,
-      },
-    };
-  }
-  return openAiApi(control)(req, base);
-}
+let repo: AgentRepository;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fixloop-agents-'));
-  scripts = join(dir, 'scripts');
-  mkdirSync(scripts);
-  // The origin: a bare repository with one commit on main.
-  const seed = join(dir, 'seed');
-  mkdirSync(join(seed, 'shop'), { recursive: true });
-  writeFileSync(join(seed, 'shop/cart.py'), 'def total(items, coupon):\n    return sum(items)\n');
-  writeFileSync(join(seed, 'README.md'), '# shop\n');
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'initial');
-  origin = join(dir, 'origin.git');
-  git(dir, 'clone', '-q', '--bare', seed, origin);
-  agentDoes('exit 0');
+  repo = createAgentRepository('fixloop-agents-', { 'shop/cart.py': CART_PY, 'README.md': '# shop\n' });
+  repo.agentDoes('exit 0');
   process.env.FIXLOOP_AGENT_TEST_SECRET = SERVER_SECRET;
 
-  api = await startStandIn(route);
+  api = await startStandIn(pullRequestApi(openAiApi(control)));
   ctx = await createTestContext({
     EMBEDDINGS_PROVIDER: 'openai',
     EMBEDDINGS_MODEL: 'test-embed',
@@ -79,8 +44,8 @@ beforeAll(async () => {
     CLUSTERING_SIM_THRESHOLD: '0.8',
     CLUSTERING_DEBOUNCE_MS: '0',
     ALLOW_LOCAL_REPOSITORIES: 'true',
-    CODING_AGENT_COMMAND: `sh ${scripts}/agent.sh {task_file} {workspace}`,
-    CODING_AGENT_RO_BINDS: scripts,
+    CODING_AGENT_COMMAND: `sh ${repo.scripts}/agent.sh {task_file} {workspace}`,
+    CODING_AGENT_RO_BINDS: repo.scripts,
     CODING_AGENT_TIMEOUT_S: '4',
     AGENT_MAX_CONCURRENT_RUNS: '1',
     ROLE: 'all',
@@ -92,28 +57,10 @@ afterAll(async () => {
   await ctx?.close();
   await api?.close();
   delete process.env.FIXLOOP_AGENT_TEST_SECRET;
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(repo.dir, { recursive: true, force: true });
 });
 
-async function projectWithRepository(): Promise<Project> {
-  const p = await ctx.createProject();
-  await ok(
-    ctx.request({
-      method: 'PUT',
-      url: `/projects/${p.id}/repository`,
-      token: p.apiKey,
-      payload: { owner: 'acme', name: 'shop', defaultBranch: 'main', cloneUrl: origin },
-    }),
-  );
-  const secrets = await ctx.request({
-    method: 'PUT',
-    url: `/projects/${p.id}/secrets`,
-    token: p.apiKey,
-    payload: { githubToken: TOKEN },
-  });
-  expect(secrets.statusCode).toBe(204);
-  return p;
-}
+const projectWithRepository = () => createProjectWithRepository(ctx, repo.origin, TOKEN);
 
 const call = (p: Project, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) =>
   ctx.request({ method, url, token: p.apiKey, ...(payload === undefined ? {} : { payload }) });
@@ -134,7 +81,7 @@ async function logOf(p: Project, jobId: string): Promise<JobLogLine[]> {
 }
 
 const branches = () =>
-  git(origin, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter(Boolean);
+  git(repo.origin, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter(Boolean);
 
 describe('coding plans', () => {
   it('generates a plan that cites every report, reads and saves human edits, and 404s before one exists', async () => {
@@ -147,7 +94,7 @@ describe('coding plans', () => {
     const plan = await ok<CodingPlan>(call(p, 'POST', `/clusters/${cluster}/plan`), 201);
     expect(plan).toMatchObject({ clusterId: cluster, source: 'offline' });
     expect(plan.citations.map((c) => c.feedbackId).sort()).toEqual([...reports].sort());
-    expect(plan.repositoryCommit).toBe(git(origin, 'rev-parse', 'main'));
+    expect(plan.repositoryCommit).toBe(git(repo.origin, 'rev-parse', 'main'));
     expect(plan.steps.length).toBeGreaterThan(0);
     expect(await ok<CodingPlan>(call(p, 'GET', `/clusters/${cluster}/plan`))).toEqual(plan);
     expect((await http.detail(p, cluster)).status).toBe('planned');
@@ -189,7 +136,7 @@ describe('fixing a cluster', () => {
         risk: 'low',
       }),
     );
-    agentDoes(
+    repo.agentDoes(
       [
         'set -e',
         'head -n 1 "$1"',
@@ -215,10 +162,10 @@ describe('fixing a cluster', () => {
     // The pushed branch: one commit on top of main, with the agent's change.
     const branch = job.branch as string;
     expect(branches()).toContain(branch);
-    expect(git(origin, 'rev-parse', branch)).toBe(job.commitSha);
-    expect(git(origin, 'rev-parse', `${branch}~1`)).toBe(git(origin, 'rev-parse', 'main'));
-    expect(git(origin, 'show', `${branch}:shop/cart.py`)).toContain('# apply the coupon');
-    expect(git(origin, 'log', '-1', '--format=%s', branch)).toBe('Fix: Apply the coupon in total()');
+    expect(git(repo.origin, 'rev-parse', branch)).toBe(job.commitSha);
+    expect(git(repo.origin, 'rev-parse', `${branch}~1`)).toBe(git(repo.origin, 'rev-parse', 'main'));
+    expect(git(repo.origin, 'show', `${branch}:shop/cart.py`)).toContain('# apply the coupon');
+    expect(git(repo.origin, 'log', '-1', '--format=%s', branch)).toBe('Fix: Apply the coupon in total()');
 
     // The draft PR request GitHub received.
     const prs = api.requests.slice(requestsBefore).filter((r) => r.path === '/repos/acme/shop/pulls');
@@ -298,7 +245,7 @@ describe('fixing a cluster', () => {
     await ok(call(p, 'POST', `/clusters/${cluster}/plan`), 201);
     const before = branches();
 
-    agentDoes('echo about to fail >&2\nexit 3');
+    repo.agentDoes('echo about to fail >&2\nexit 3');
     const first = await ok<AgentJob>(call(p, 'POST', `/clusters/${cluster}/start_fix`), 202);
     const failed = await waitForJob(p, first.id, ended);
     expect(failed.status).toBe('failed');
@@ -306,7 +253,7 @@ describe('fixing a cluster', () => {
     expect((await logOf(p, first.id)).some((l) => l.line.includes('about to fail'))).toBe(true);
     expect((await http.detail(p, cluster)).status).toBe('planned');
 
-    agentDoes('echo looked around');
+    repo.agentDoes('echo looked around');
     const retry = await ok<AgentJob>(call(p, 'POST', `/jobs/${first.id}/retry`), 202);
     expect(retry).toMatchObject({ retryOf: first.id, status: 'queued', clusterId: cluster });
     const unchanged = await waitForJob(p, retry.id, ended);
@@ -320,7 +267,7 @@ describe('fixing a cluster', () => {
     const seeded = await http.seed(p, { delta: 2, epsilon: 2 });
     const a = (seeded.delta as { cluster: string }).cluster;
     const b = (seeded.epsilon as { cluster: string }).cluster;
-    agentDoes(`echo started > "$2/started"\necho running\nsleep 30`);
+    repo.agentDoes(`echo started > "$2/started"\necho running\nsleep 30`);
     const job = await ok<AgentJob>(call(p, 'POST', `/clusters/${a}/start_fix`), 202);
     await waitForJob(p, job.id, (j) => j.status === 'running');
     // The project's limit is one at a time: another cluster must wait.
@@ -382,7 +329,7 @@ describe('fixing a cluster', () => {
     const p = await projectWithRepository();
     const { cluster } = (await http.seed(p, { zeta: 2 })).zeta as { cluster: string };
     const secretsKey = join(ctx.config.dataDir, 'secrets-key');
-    agentDoes(
+    repo.agentDoes(
       [
         'out="$2/found.txt"',
         'env > "$out"',
@@ -397,7 +344,7 @@ describe('fixing a cluster', () => {
     const job = await ok<AgentJob>(call(p, 'POST', `/clusters/${cluster}/start_fix`), 202);
     const done = await waitForJob(p, job.id, ended);
     expect(done.status, done.error).toBe('succeeded');
-    const found = git(origin, 'show', `${done.branch}:found.txt`);
+    const found = git(repo.origin, 'show', `${done.branch}:found.txt`);
     expect(found).toContain('no data dir');
     expect(found).toContain('no secrets key');
     expect(found).toContain('read-only /usr');

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RecordedRequest, type StandIn, startStandIn } from '../../server/test/support/stand-ins.js';
+import { CART_PY, createAgentRepository, pullRequestApi } from '../../server/test/support/agent-fixture.js';
+import { type StandIn, startStandIn } from '../../server/test/support/stand-ins.js';
 import {
   chromiumAvailable as available,
   CHROMIUM,
@@ -30,39 +29,6 @@ const TOKEN = `ghp_e2eagent${'0'.repeat(28)}`;
 /** Lines the agent prints, slowly enough that the page shows them while the job runs. */
 const AGENT_SAYS = ['agent: reading the task', 'agent: patching shop/cart.py', 'agent: done'];
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
-/** A bare origin with one commit on main, and the agent script the server's command runs. */
-function makeRepository(dir: string): { origin: string; scripts: string } {
-  const seed = join(dir, 'seed');
-  mkdirSync(join(seed, 'shop'), { recursive: true });
-  writeFileSync(join(seed, 'shop/cart.py'), 'def total(items, coupon):\n    return sum(items)\n');
-  writeFileSync(join(seed, 'README.md'), '# shop\n');
-  const who = ['-c', 'user.name=t', '-c', 'user.email=t@example.com'];
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, ...who, 'add', '-A');
-  git(seed, ...who, 'commit', '-q', '-m', 'initial');
-  const origin = join(dir, 'origin.git');
-  git(dir, 'clone', '-q', '--bare', seed, origin);
-  const scripts = join(dir, 'scripts');
-  mkdirSync(scripts);
-  const script = [
-    '#!/bin/sh',
-    'set -e',
-    `echo "${AGENT_SAYS[0]}"`,
-    'sleep 1',
-    `echo "${AGENT_SAYS[1]}"`,
-    'printf "    # apply the coupon\\n" >> "$2/shop/cart.py"',
-    'echo "agent: a warning on stderr" >&2',
-    'sleep 1',
-    `echo "${AGENT_SAYS[2]}"`,
-  ].join('\n');
-  writeFileSync(join(scripts, 'agent.sh'), `${script}\n`);
-  chmodSync(join(scripts, 'agent.sh'), 0o755);
-  return { origin, scripts };
-}
-
 describe.skipIf(!available)(
   available
     ? 'from a cluster to a draft pull request in Chromium'
@@ -77,7 +43,6 @@ describe.skipIf(!available)(
     let page: Page;
     let pid = '';
     let clusterPath = '';
-    let prNumber = 0;
 
     async function shot(name: string, on: Page = page): Promise<void> {
       await on.screenshot({ path: join(SHOTS, `agents-${name}.png`), fullPage: true });
@@ -91,24 +56,25 @@ describe.skipIf(!available)(
 
     beforeAll(async () => {
       await ensureBuilt();
-      dir = mkdtempSync(join(tmpdir(), 'fixloop-e2e-agents-'));
-      const { origin, scripts } = makeRepository(dir);
-      github = await startStandIn((req: RecordedRequest) => {
-        if (req.method === 'POST' && req.path === '/repos/acme/shop/pulls') {
-          prNumber++;
-          return {
-            status: 201,
-            body: {
-              id: 9000 + prNumber,
-              number: prNumber,
-              html_url: `https://github.com/acme/shop/pull/${prNumber}`,
-              state: 'open',
-              draft: true,
-            },
-          };
-        }
-        return { status: 404, body: { message: 'Not Found' } };
+      const repository = createAgentRepository('fixloop-e2e-agents-', {
+        'shop/cart.py': CART_PY,
+        'README.md': '# shop\n',
       });
+      dir = repository.dir;
+      const { origin, scripts } = repository;
+      repository.agentDoes(
+        [
+          'set -e',
+          `echo "${AGENT_SAYS[0]}"`,
+          'sleep 1',
+          `echo "${AGENT_SAYS[1]}"`,
+          'printf "    # apply the coupon\\n" >> "$2/shop/cart.py"',
+          'echo "agent: a warning on stderr" >&2',
+          'sleep 1',
+          `echo "${AGENT_SAYS[2]}"`,
+        ].join('\n'),
+      );
+      github = await startStandIn(pullRequestApi());
       server = await startServer(inject('redisUrl'), REDIS_DB, {
         env: {
           // the default, offline representation the sample reports are tuned for

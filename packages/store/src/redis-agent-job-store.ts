@@ -9,6 +9,7 @@ import {
 import type { AgentJobFields, AgentJobLimits, AgentJobStore, JobAdmission } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { encodeCursor, positionOf, rankAfter } from './cursor.js';
+import { jobHashFields } from './hash-fields.js';
 import { keys } from './keys.js';
 
 const ACTIVE = "st == 'queued' or st == 'running'";
@@ -92,7 +93,7 @@ export class RedisAgentJobStore implements AgentJobStore {
       String(limits.maxPerMonth),
       keys.agentJob(projectId, ''),
       String(USAGE_TTL_SECONDS),
-      ...encodeJob(job),
+      ...jobHashFields(job),
     )) as [string, string];
     switch (outcome) {
       case 'ok':
@@ -169,13 +170,13 @@ export class RedisAgentJobStore implements AgentJobStore {
       from.join(','),
       status,
       jobId,
-      ...encodeJob(fields),
+      ...jobHashFields(fields),
     );
     return moved === 1 ? this.get(projectId, jobId) : null;
   }
 
   async setFields(projectId: string, jobId: string, fields: AgentJobFields): Promise<void> {
-    const flat = encodeJob(fields);
+    const flat = jobHashFields(fields);
     if (flat.length === 0) return;
     // Only an existing job: a late write after a trim must not leave a stub hash behind.
     if ((await this.redis.exists(keys.agentJob(projectId, jobId))) === 1) {
@@ -192,15 +193,6 @@ export class RedisAgentJobStore implements AgentJobStore {
     const parsed = ClusterStatusSchema.safeParse(v);
     return parsed.success ? parsed.data : null;
   }
-}
-
-function encodeJob(job: Partial<AgentJob> | AgentJobFields): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(job)) {
-    if (v === undefined) continue;
-    out.push(k, k === 'stats' ? JSON.stringify(v) : String(v));
-  }
-  return out;
 }
 
 function decodeJob(h: Record<string, string> | undefined): AgentJob | null {

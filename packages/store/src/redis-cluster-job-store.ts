@@ -2,6 +2,7 @@ import { type ClusterJob, emptyClusterJobStats } from '@fixloop/contracts';
 import type { ClusterJobStore } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { jobHashFields } from './hash-fields.js';
 import { keys } from './keys.js';
 
 /**
@@ -49,7 +50,7 @@ export class RedisClusterJobStore implements ClusterJobStore {
       job.id,
       String(Date.parse(job.createdAt)),
       keys.clusterJob(projectId, ''),
-      ...encodeJob(job),
+      ...jobHashFields(job),
     )) as [number, string];
     if (created === 1) {
       await this.trim(projectId);
@@ -105,7 +106,7 @@ export class RedisClusterJobStore implements ClusterJobStore {
   }
 
   async update(projectId: string, id: string, fields: Partial<ClusterJob>): Promise<void> {
-    const flat = encodeJob(fields);
+    const flat = jobHashFields(fields);
     if (flat.length > 0) await this.redis.hset(keys.clusterJob(projectId, id), ...flat);
   }
 
@@ -116,7 +117,7 @@ export class RedisClusterJobStore implements ClusterJobStore {
       keys.clusterJob(projectId, id),
       keys.clusterJobActive(projectId),
       id,
-      ...encodeJob(fields),
+      ...jobHashFields(fields),
     );
   }
 
@@ -159,15 +160,6 @@ export class RedisClusterJobStore implements ClusterJobStore {
     for (const id of old) tx.del(keys.clusterJob(projectId, id));
     await tx.exec();
   }
-}
-
-function encodeJob(job: Partial<ClusterJob>): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(job)) {
-    if (v === undefined) continue;
-    out.push(k, k === 'stats' ? JSON.stringify(v) : String(v));
-  }
-  return out;
 }
 
 function decodeJob(h: Record<string, string> | undefined): ClusterJob | null {

@@ -1,9 +1,9 @@
 import type { SessionInfo } from '@fixloop/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type RenderResult, render } from '@testing-library/react';
+import { cleanup, type RenderResult, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { vi } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { ProjectProvider } from '../auth/project-context';
 import { ToastProvider } from '../components/toast';
 
@@ -15,6 +15,14 @@ export const testSession: SessionInfo = {
     { id: 'other', name: 'Other' },
   ],
 };
+
+/** Unmounts what each test rendered and restores the globals it stubbed (`fetch`), after every test. */
+export function cleanupAfterEach(): void {
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+}
 
 export interface StubResponse {
   status?: number;

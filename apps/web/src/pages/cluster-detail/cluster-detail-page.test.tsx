@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import type { ClusterDetail } from '@fixloop/contracts';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeDetail, makeMember } from '../../testing/fixtures';
 import {
   apiError,
+  cleanupAfterEach,
   type RecordedCall,
   renderWithProviders,
   type StubResponse,
@@ -13,10 +14,7 @@ import {
 } from '../../testing/render';
 import { ClusterDetailPage } from './cluster-detail-page';
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+cleanupAfterEach();
 
 const cluster: ClusterDetail = makeDetail({
   id: 'c1',

@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import type { AgentJob, AutomationLevel } from '@fixloop/contracts';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeDetail } from '../../testing/fixtures';
 import {
   apiError,
+  cleanupAfterEach,
   type RecordedCall,
   renderWithProviders,
   type StubResponse,
@@ -13,10 +14,7 @@ import {
 } from '../../testing/render';
 import { FixPanel } from './fix-panel';
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+cleanupAfterEach();
 
 function makeJob(overrides: Partial<AgentJob> = {}): AgentJob {
   return {

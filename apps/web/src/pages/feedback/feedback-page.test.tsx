@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import type { FeedbackItem } from '@fixloop/contracts';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apiError,
+  cleanupAfterEach,
   type RecordedCall,
   renderWithProviders,
   type StubResponse,
@@ -12,10 +13,7 @@ import {
 } from '../../testing/render';
 import { FeedbackPage } from './feedback-page';
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+cleanupAfterEach();
 
 function makeItem(id: string, title: string, overrides: Partial<FeedbackItem> = {}): FeedbackItem {
   return {

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import type { ImportResult } from '@fixloop/contracts';
-import { cleanup, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apiError,
+  cleanupAfterEach,
   type RecordedCall,
   renderWithProviders,
   type StubResponse,
@@ -12,10 +13,7 @@ import {
 } from '../../testing/render';
 import { ImportPanel } from './import-panel';
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+cleanupAfterEach();
 
 /** Answers every import POST only when the test says so, in order; GETs never come here. */
 function heldImports() {

@@ -1,7 +1,9 @@
 import type { SessionInfo } from '@fixloop/contracts';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useApiKeyLogin } from '../../api/auth';
 import { errorMessage, isApiError } from '../../api/client';
+import { FormField, SignInFrame } from './form-field';
+import { useSignInForm } from './use-sign-in-form';
 
 function loginError(e: unknown): string {
   if (isApiError(e)) {
@@ -13,13 +15,9 @@ function loginError(e: unknown): string {
 
 /** Sign in with an API key (the admin key or a project key). */
 export function ApiKeyForm({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
-  const id = useId();
   const [apiKey, setApiKey] = useState('');
-  const [localError, setLocalError] = useState<string | null>(null);
   const login = useApiKeyLogin();
-
-  const error = localError ?? (login.isError ? loginError(login.error) : null);
-  const errorId = `${id}-error`;
+  const { id, errorId, error, setLocalError } = useSignInForm(login, loginError);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -33,36 +31,36 @@ export function ApiKeyForm({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
   }
 
   return (
-    <form className="form login-form" onSubmit={submit} noValidate>
-      <h2 id={`${id}-title`} className="login-method">
-        With an API key
-      </h2>
-      <div className="field">
-        <label htmlFor={`${id}-key`}>API key</label>
-        <input
-          id={`${id}-key`}
-          name="apiKey"
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={apiKey}
-          onChange={(e) => setApiKey(e.target.value)}
-          aria-invalid={error !== null}
-          aria-describedby={error !== null ? errorId : `${id}-hint`}
-          readOnly={login.isPending}
-        />
-        <p id={`${id}-hint`} className="hint">
-          The admin key from <code>data/admin-token</code>, or a project key (<code>flk_…</code>).
-        </p>
-      </div>
-      {error !== null ? (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" className="button button-primary" disabled={login.isPending}>
-        {login.isPending ? 'Signing in…' : 'Sign in'}
-      </button>
-    </form>
+    <SignInFrame
+      id={id}
+      title="With an API key"
+      named={false}
+      onSubmit={submit}
+      error={error}
+      errorId={errorId}
+      pending={login.isPending}
+      submitLabel="Sign in"
+      pendingLabel="Signing in…"
+    >
+      <FormField
+        id={`${id}-key`}
+        label="API key"
+        name="apiKey"
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        value={apiKey}
+        onChange={setApiKey}
+        invalid={error !== null}
+        describedBy={error !== null ? errorId : `${id}-hint`}
+        readOnly={login.isPending}
+        hint={
+          <>
+            The admin key from <code>data/admin-token</code>, or a project key (<code>flk_…</code>).
+          </>
+        }
+        hintId={`${id}-hint`}
+      />
+    </SignInFrame>
   );
 }

@@ -1,7 +1,9 @@
 import type { SessionInfo } from '@fixloop/contracts';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useLogin } from '../../api/auth';
 import { errorMessage, isApiError } from '../../api/client';
+import { FormField, SignInFrame } from './form-field';
+import { useSignInForm } from './use-sign-in-form';
 
 /** "in 3 minutes" for a wait the server asked for (Retry-After, in seconds). */
 export function waitText(seconds: unknown): string {
@@ -23,14 +25,10 @@ function loginError(e: unknown): string {
 
 /** Sign in with an email and password. */
 export function PasswordForm({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
-  const id = useId();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [localError, setLocalError] = useState<string | null>(null);
   const login = useLogin();
-
-  const error = localError ?? (login.isError ? loginError(login.error) : null);
-  const errorId = `${id}-error`;
+  const { id, errorId, error, setLocalError } = useSignInForm(login, loginError);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,47 +41,42 @@ export function PasswordForm({ onSignedIn }: { onSignedIn: (session: SessionInfo
     login.mutate({ email: address, password }, { onSuccess: (session) => onSignedIn(session) });
   }
 
+  const field = {
+    invalid: error !== null,
+    describedBy: error !== null ? errorId : undefined,
+    readOnly: login.isPending,
+  };
   return (
-    <form className="form login-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} className="login-method">
-        With your email
-      </h2>
-      <div className="field">
-        <label htmlFor={`${id}-email`}>Email</label>
-        <input
-          id={`${id}-email`}
-          name="email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          aria-invalid={error !== null}
-          aria-describedby={error !== null ? errorId : undefined}
-          readOnly={login.isPending}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-invalid={error !== null}
-          aria-describedby={error !== null ? errorId : undefined}
-          readOnly={login.isPending}
-        />
-      </div>
-      {error !== null ? (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" className="button button-primary" disabled={login.isPending}>
-        {login.isPending ? 'Checking…' : 'Continue'}
-      </button>
-    </form>
+    <SignInFrame
+      id={id}
+      title="With your email"
+      onSubmit={submit}
+      error={error}
+      errorId={errorId}
+      pending={login.isPending}
+      submitLabel="Continue"
+      pendingLabel="Checking…"
+    >
+      <FormField
+        {...field}
+        id={`${id}-email`}
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        value={email}
+        onChange={setEmail}
+      />
+      <FormField
+        {...field}
+        id={`${id}-password`}
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={setPassword}
+      />
+    </SignInFrame>
   );
 }

@@ -1,7 +1,9 @@
 import type { SessionInfo } from '@fixloop/contracts';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useSignup } from '../../api/auth';
 import { errorMessage, isApiError } from '../../api/client';
+import { FormField, SignInFrame } from './form-field';
+import { useSignInForm } from './use-sign-in-form';
 
 const MIN_PASSWORD = 10;
 
@@ -16,15 +18,11 @@ function signupError(e: unknown): string {
 
 /** Make an account: offered only while the server accepts sign-ups. */
 export function SignupForm({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
-  const id = useId();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [localError, setLocalError] = useState<string | null>(null);
   const signup = useSignup();
-
-  const error = localError ?? (signup.isError ? signupError(signup.error) : null);
-  const errorId = `${id}-error`;
+  const { id, errorId, error, setLocalError } = useSignInForm(signup, signupError);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -45,59 +43,50 @@ export function SignupForm({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
 
   const described = error !== null ? errorId : undefined;
   return (
-    <form className="form login-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} className="login-method">
-        Create an account
-      </h2>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input
-          id={`${id}-name`}
-          name="name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          aria-describedby={described}
-          readOnly={signup.isPending}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-email`}>Email</label>
-        <input
-          id={`${id}-email`}
-          name="email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          aria-describedby={described}
-          readOnly={signup.isPending}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-describedby={described ?? `${id}-hint`}
-          readOnly={signup.isPending}
-        />
-        <p id={`${id}-hint`} className="hint">
-          At least {MIN_PASSWORD} characters.
-        </p>
-      </div>
-      {error !== null ? (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" className="button button-primary" disabled={signup.isPending}>
-        {signup.isPending ? 'Creating your account…' : 'Create account'}
-      </button>
-    </form>
+    <SignInFrame
+      id={id}
+      title="Create an account"
+      onSubmit={submit}
+      error={error}
+      errorId={errorId}
+      pending={signup.isPending}
+      submitLabel="Create account"
+      pendingLabel="Creating your account…"
+    >
+      <FormField
+        id={`${id}-name`}
+        label="Name"
+        name="name"
+        autoComplete="name"
+        value={name}
+        onChange={setName}
+        describedBy={described}
+        readOnly={signup.isPending}
+      />
+      <FormField
+        id={`${id}-email`}
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={setEmail}
+        describedBy={described}
+        readOnly={signup.isPending}
+      />
+      <FormField
+        id={`${id}-password`}
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={setPassword}
+        describedBy={described ?? `${id}-hint`}
+        readOnly={signup.isPending}
+        hint={`At least ${MIN_PASSWORD} characters.`}
+        hintId={`${id}-hint`}
+      />
+    </SignInFrame>
   );
 }
