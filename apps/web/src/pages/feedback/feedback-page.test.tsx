@@ -251,3 +251,21 @@ describe('FeedbackPage: deleting a report', () => {
     expect(document.activeElement).toBe(screen.getByRole('region', { name: 'Feedback list' }));
   });
 });
+
+describe('FeedbackPage: held reports', () => {
+  it('marks a report held past the plan limit, and only that one', async () => {
+    stubServer(
+      [makeItem('f1', 'Checkout broken', { held: true }), makeItem('f2', 'Dark mode resets')],
+      async () => ({
+        status: 500,
+      }),
+    );
+    renderWithProviders(<FeedbackPage />);
+    const held = (await screen.findByRole('button', { name: 'Edit Checkout broken' })).closest(
+      'tr',
+    ) as HTMLElement;
+    const other = screen.getByRole('button', { name: 'Edit Dark mode resets' }).closest('tr') as HTMLElement;
+    expect(within(held).getByText('held').getAttribute('title')).toMatch(/plan limit/);
+    expect(within(other).queryByText('held')).toBeNull();
+  });
+});

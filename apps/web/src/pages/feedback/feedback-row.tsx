@@ -115,7 +115,18 @@ export function FeedbackRow({ item, onRemoved }: { item: FeedbackItem; onRemoved
       <td data-label="Source">
         <SourceBadge source={item.source} />
       </td>
-      <td data-label="Status">{item.status}</td>
+      <td data-label="Status">
+        {item.status}
+        {item.held ? (
+          <span
+            className="badge badge-held"
+            title="Over this month's plan limit: stored, clustered once the plan or the month allows"
+          >
+            {' '}
+            held
+          </span>
+        ) : null}
+      </td>
       <td data-label="Cluster">
         {item.clusterId ? (
           <Link to={`/clusters/${encodeURIComponent(item.clusterId)}`}>Open cluster</Link>
