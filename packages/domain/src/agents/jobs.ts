@@ -11,6 +11,7 @@ import type {
 import { userIdOfActor } from '../auth/principal.js';
 import { planLimitReached } from '../billing/limits.js';
 import { getClusterDetail } from '../clustering/queries.js';
+import { requireCluster } from '../clustering/triage.js';
 import { DomainError, notFound, UpstreamError } from '../errors.js';
 import { requireProject } from '../projects/projects.js';
 import { type AgentDeps, DEFAULT_AUTOMATION } from './deps.js';
@@ -117,7 +118,8 @@ export async function startFix(
       { automation: 'plan' },
     );
   }
-  const detail = await getClusterDetail(deps.clustering, projectId, clusterId);
+  // The record only: its status is all a start needs (the run reads the reports).
+  const cluster = await requireCluster(deps.clustering, projectId, clusterId);
   if (!(await repositoryAccess(deps, projectId))) {
     throw new DomainError(
       'conflict',
@@ -178,7 +180,7 @@ export async function startFix(
         );
     }
   }
-  await deps.jobs.rememberClusterStatus(projectId, job.id, detail.status);
+  await deps.jobs.rememberClusterStatus(projectId, job.id, cluster.status);
   await setClusterStatus(deps, projectId, clusterId, 'fixing');
   try {
     await deps.queue.enqueue(projectId, job.id);

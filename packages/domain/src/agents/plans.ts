@@ -1,6 +1,6 @@
 import type { ClusterDetail, CodingPlan, CodingPlanUpdate, FeedbackItem } from '@fixloop/contracts';
 import { getClusterDetail } from '../clustering/queries.js';
-import { patchCluster } from '../clustering/triage.js';
+import { patchCluster, requireCluster } from '../clustering/triage.js';
 import { notFound } from '../errors.js';
 import type { AgentDeps } from './deps.js';
 import { citationsFor } from './planning/index.js';
@@ -11,7 +11,7 @@ import { repositoryAccess } from './repository-access.js';
 export async function getPlan(deps: AgentDeps, projectId: string, clusterId: string): Promise<CodingPlan> {
   const plan = await deps.plans.get(projectId, clusterId);
   if (!plan) {
-    await getClusterDetail(deps.clustering, projectId, clusterId); // 404 for an unknown cluster first
+    await requireCluster(deps.clustering, projectId, clusterId); // 404 for an unknown cluster first
     throw notFound('coding plan of cluster', clusterId);
   }
   return plan;
@@ -92,14 +92,18 @@ export async function savePlan(
   clusterId: string,
   update: CodingPlanUpdate,
 ): Promise<CodingPlan> {
-  const detail = await getClusterDetail(deps.clustering, projectId, clusterId);
+  await requireCluster(deps.clustering, projectId, clusterId);
   const before = await deps.plans.get(projectId, clusterId);
+  // Only a first plan needs the reports read: an edit keeps the citations it had.
+  const citations =
+    before?.citations ??
+    citationsFor(reportsOf(await getClusterDetail(deps.clustering, projectId, clusterId)));
   const now = deps.now().toISOString();
   const plan: CodingPlan = {
     id: before?.id ?? deps.newId(),
     clusterId,
     ...update,
-    citations: before?.citations ?? citationsFor(reportsOf(detail)),
+    citations,
     source: 'edited',
     createdAt: before?.createdAt ?? now,
     updatedAt: now,

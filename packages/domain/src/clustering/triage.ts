@@ -16,7 +16,12 @@ function entry(
   return { at: deps.now().toISOString(), action, actor, details };
 }
 
-async function requireCluster(deps: ClusteringDeps, projectId: string, id: string): Promise<ClusterRecord> {
+/** The cluster's stored record (no members, no vectors); a 404 for an unknown one. */
+export async function requireCluster(
+  deps: Pick<ClusteringDeps, 'clusters'>,
+  projectId: string,
+  id: string,
+): Promise<ClusterRecord> {
   const c = await deps.clusters.get(projectId, id);
   if (!c) throw notFound('cluster', id);
   return c;
