@@ -25,6 +25,7 @@ export * from './sources/reddit.js';
 export * from './sources/reddit-poll.js';
 export * from './sources/sentry.js';
 export * from './sources/text.js';
+export { secretScrubber, TOKEN_USERNAME } from './text/secrets.js';
 export { extractJson, stripUnsafe } from './text/untrusted.js';
 export * from './users/accounts.js';
 export * from './users/deps.js';

@@ -1,8 +1,10 @@
+import { TOKEN_USERNAME } from '@fixloop/domain';
+
 /** The variable the credential helper reads the repository token from: set in one git command's env only. */
 export const GIT_TOKEN_ENV = 'FIXLOOP_GIT_TOKEN';
 
 /** The user name that goes with a token as the password (GitHub's convention for app and PAT tokens). */
-export const GIT_TOKEN_USERNAME = 'x-access-token';
+export const GIT_TOKEN_USERNAME = TOKEN_USERNAME;
 
 /**
  * Answers git's `get` with the token from the git process's own environment, so the token is never

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { secretScrubber } from '@fixloop/domain';
 import { GIT_TOKEN_ENV } from '../git/credential-helper.js';
 import { GIT_NETWORK_ENV, pickEnv } from '../git/git-env.js';
 import { safeGitConfigArgs } from '../git/safe-git-config.js';
-import { secretScrubber } from '../git/scrub.js';
 
 /** What git may inherit from the server's environment: how to reach the network, never its secrets. */
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', ...GIT_NETWORK_ENV, 'GIT_SSH_COMMAND', 'SSH_AUTH_SOCK'];

@@ -5,10 +5,10 @@ import {
   type RepositoryAccess,
   type RepositoryReader,
   type RepositorySnapshot,
+  secretScrubber,
   UpstreamError,
   validationFailed,
 } from '@fixloop/domain';
-import { secretScrubber } from '../git/scrub.js';
 import { GitCommandError, GitRunner } from './git-process.js';
 import { DEFAULT_SNAPSHOT_LIMITS, GitSnapshot, type SnapshotLimits } from './git-snapshot.js';
 

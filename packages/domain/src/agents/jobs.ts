@@ -14,6 +14,7 @@ import { getClusterDetail } from '../clustering/queries.js';
 import { requireCluster } from '../clustering/triage.js';
 import { DomainError, notFound, UpstreamError } from '../errors.js';
 import { requireProject } from '../projects/projects.js';
+import { secretScrubber } from '../text/secrets.js';
 import { type AgentDeps, DEFAULT_AUTOMATION } from './deps.js';
 import { buildTaskFile } from './planning/index.js';
 import { ensurePlan, reportsOf } from './plans.js';
@@ -304,13 +305,6 @@ async function appendLog(deps: AgentDeps, job: AgentJob, lines: NewLogLine[]): P
   }
 }
 
-/** Replaces every occurrence of the secrets in a line: tokens never reach a log. */
-export function scrubber(secrets: Array<string | undefined>): (line: string) => string {
-  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
-  if (list.length === 0) return (line) => line;
-  return (line) => list.reduce((l, s) => l.split(s).join('***'), line);
-}
-
 /**
  * Buffers a running job's log lines and writes them in batches (every `intervalMs` or `maxLines`),
  * so a chatty agent costs one Redis round trip per batch, not per line.
@@ -372,7 +366,7 @@ export async function runAgentJob(
   });
   if (!job) return deps.jobs.get(projectId, jobId); // cancelled before it started
   const access = await repositoryAccess(deps, projectId, job.startedBy).catch(() => null);
-  const log = bufferedLog(deps, job, scrubber([access?.token, deps.settings.serverToken]));
+  const log = bufferedLog(deps, job, secretScrubber([access?.token, deps.settings.serverToken]));
   try {
     if (!access) throw new AgentRunError('the project has no repository');
     const plan = await deps.plans.get(projectId, job.clusterId);
@@ -449,7 +443,7 @@ export async function runAgentJob(
     await log.close();
     if (!signal.aborted && !(e instanceof AgentRunError) && !(e instanceof DomainError)) {
       deps.log.error(
-        { projectId, jobId, err: scrubber([access?.token])((e as Error).message) },
+        { projectId, jobId, err: secretScrubber([access?.token])((e as Error).message) },
         'agent job failed',
       );
     }
@@ -459,7 +453,7 @@ export async function runAgentJob(
       ['running'],
       cancelled ? 'cancelled' : 'failed',
       {
-        error: scrubber([access?.token, deps.settings.serverToken])(message),
+        error: secretScrubber([access?.token, deps.settings.serverToken])(message),
         stats: { durationMs: deps.now().getTime() - started.getTime(), logLines: log.lines() },
         finishedAt: deps.now().toISOString(),
       },

@@ -1,5 +1,4 @@
-import { AgentRunError, type LogSink } from '@fixloop/domain';
-import { secretScrubber } from '../../git/scrub.js';
+import { AgentRunError, type LogSink, secretScrubber } from '@fixloop/domain';
 import { buildAgentEnv, buildGitEnv } from './agent-env.js';
 import type { HostFacts } from './host-paths.js';
 import type { JobDir } from './job-dir.js';

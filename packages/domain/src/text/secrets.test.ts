@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secretScrubber } from './scrub.js';
+import { secretScrubber } from './secrets.js';
 
 describe('secretScrubber', () => {
   it('hides each secret wherever it appears', () => {
