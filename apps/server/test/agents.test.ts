@@ -1,8 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentJob, Cluster, CodingPlan, JobLogLine } from '@fixloop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  uniqueSleep,
+  waitUntilGone,
+} from '../../../packages/adapters/src/runners/local/testing/processes.js';
 import {
   type AgentRepository,
   CART_PY,
@@ -267,7 +270,9 @@ describe('fixing a cluster', () => {
     const seeded = await http.seed(p, { delta: 2, epsilon: 2 });
     const a = (seeded.delta as { cluster: string }).cluster;
     const b = (seeded.epsilon as { cluster: string }).cluster;
-    repo.agentDoes(`echo started > "$2/started"\necho running\nsleep 30`);
+    // A duration no other test uses, so only this agent's processes carry it.
+    const hang = uniqueSleep();
+    repo.agentDoes(`echo started > "$2/started"\necho running\nsleep ${hang}`);
     const job = await ok<AgentJob>(call(p, 'POST', `/clusters/${a}/start_fix`), 202);
     await waitForJob(p, job.id, (j) => j.status === 'running');
     // The project's limit is one at a time: another cluster must wait.
@@ -302,7 +307,7 @@ describe('fixing a cluster', () => {
     const settled = await waitForJob(p, job.id, (j) => j.stats.durationMs !== undefined);
     expect(settled.status).toBe('cancelled');
     expect(settled.stats.durationMs as number).toBeLessThan(4_000);
-    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain('sleep 30');
+    expect(await waitUntilGone(hang)).toEqual([]);
     const lines = await logOf(p, job.id);
     expect(lines.some((l) => l.line === 'hello from outside')).toBe(true);
     expect(lines.some((l) => l.line.includes('cancelled'))).toBe(true);
