@@ -124,6 +124,12 @@ export const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SESSION_TTL_S: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
   ALLOWED_ORIGINS: origins.optional(),
+  // Hardened edges: rate limits (requests per minute, shared between processes through Redis; 0
+  // switches one off), cross-origin reads, and the private networks user-set URLs may point at.
+  RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0).max(100_000_000).default(300_000),
+  RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).max(100_000_000).default(600),
+  CORS_ORIGINS: origins.optional(),
+  ALLOW_PRIVATE_URLS: bool.default(false),
   WEB_DIST_DIR: z.string().min(1).optional(),
   CODING_AGENT_RUNNER: z
     .string()
@@ -239,6 +245,16 @@ export interface Config {
   trustedOrigins: string[];
   /** The dashboard's built files (`index.html` and `assets/`). */
   webDistDir: string;
+  edges: {
+    /** Requests a minute per credential (API key, session, job credential); 0: no limit. */
+    rateLimitPerMin: number;
+    /** Requests a minute per client IP without a valid credential (and for webhooks: per IP, at the credential limit); 0: no limit. */
+    rateLimitIpPerMin: number;
+    /** Origins whose pages may call the API from the browser with an API key (CORS); empty: none. */
+    corsOrigins: string[];
+    /** Whether user-set URLs (a repository's `cloneUrl`) may point at loopback, link-local or private addresses. */
+    allowPrivateUrls: boolean;
+  };
   agents: {
     runner: string;
     /** The agent's command line (`{task_file}`, `{workspace}`); unset: fixes cannot run. */
@@ -365,6 +381,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessions: { ttlS: e.SESSION_TTL_S, secureCookie: publicUrl.startsWith('https:') },
     trustedOrigins: [...new Set([new URL(publicUrl).origin, ...(e.ALLOWED_ORIGINS ?? [])])],
     webDistDir: e.WEB_DIST_DIR === undefined ? DEFAULT_WEB_DIST_DIR : resolve(e.WEB_DIST_DIR),
+    edges: {
+      rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
+      rateLimitIpPerMin: e.RATE_LIMIT_IP_PER_MIN,
+      corsOrigins: e.CORS_ORIGINS ?? [],
+      allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    },
     agents: {
       runner: e.CODING_AGENT_RUNNER,
       command: e.CODING_AGENT_COMMAND,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AesGcmSecretBox, GithubOAuthClient, InternalTokens, StripePayments } from '@fixloop/adapters';
+import { AesGcmSecretBox, GithubOAuthClient, InternalTokens, resolveHost, StripePayments } from '@fixloop/adapters';
 import {
   type AccountDeps,
   type AgentDeps,
@@ -249,10 +249,12 @@ export function createContainer(parts: ContainerParts): Container {
       maxConcurrentRuns: a.maxConcurrentRuns,
       maxRunsPerMonth: a.maxRunsPerMonth,
       allowLocalRepositories: a.allowLocalRepositories,
+      allowPrivateUrls: parts.config.edges.allowPrivateUrls,
       githubWebUrl: githubWebUrlOf(parts.config.github.apiUrl),
       serverToken: parts.config.github.token,
       planRepositoryTimeoutMs: 60_000,
     },
+    resolveHost,
     jobCallback: (projectId, jobId) => ({
       url: `${parts.config.backendUrl}/projects/${projectId}/jobs/${jobId}`,
       token: tokens.issue(projectId, 'agent-job', Math.ceil(a.timeoutMs / 1000) + 3_600, Date.now(), jobId),

@@ -9,6 +9,7 @@ export * from './embeddings/use-lite.js';
 export * from './github/oauth-client.js';
 export * from './github/octokit-tracker.js';
 export * from './http/http-ingest-sink.js';
+export * from './net/resolve-host.js';
 export * from './http/retry.js';
 export { UpstreamHttpError } from './http/upstream-failure.js';
 export * from './llm/anthropic-llm.js';

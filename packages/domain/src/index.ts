@@ -5,6 +5,7 @@ export * from './agents/plans.js';
 export * from './agents/ports.js';
 export * from './agents/pull-request-body.js';
 export * from './agents/repository-access.js';
+export * from './agents/private-addresses.js';
 export * from './auth/index.js';
 export * from './billing/index.js';
 export * from './clustering/index.js';

@@ -86,6 +86,8 @@ export const keys = {
   projectSessions: (pid: string) => `project:{${pid}}:sessions`,
   /** Global: failed sign-ins in the current window (`login:email:<sha256>`, `login:ip:<address>`). */
   attempts: (key: string) => `ratelimit:${key}`,
+  /** Global: request counters of the HTTP rate limits (per credential hash or client IP), one-minute windows. */
+  requestRatePrefix: () => 'ratelimit:req:',
   /** Global: one OAuth `state` (by hash), for one use, expiring. */
   oauthState: (key: string) => `oauth:state:${key}`,
 } as const;

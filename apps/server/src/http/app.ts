@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Container } from '../container.js';
 import { registerAuth } from './auth.js';
 import { registerContentTypes } from './content-types.js';
+import { registerEdges } from './edges.js';
 import { errorBody, handleError } from './errors.js';
 import { automationRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
@@ -94,7 +95,8 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     transformObject: jsonSchemaTransformObject,
   });
 
-  registerAuth(app, c);
+  const limiter = await registerEdges(app, c);
+  registerAuth(app, c, limiter);
   await app.register(healthRoutes(c));
   await app.register(authRoutes(c));
   await app.register(webRoutes(c.config.webDistDir));

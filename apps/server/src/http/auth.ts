@@ -16,6 +16,7 @@ import {
 } from '@fixloop/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Container } from '../container.js';
+import type { RateLimiter } from './edges.js';
 import {
   assertTrustedOrigin,
   clearSessionCookie,
@@ -59,6 +60,8 @@ declare module 'fastify' {
      */
     access?: Access;
     internalScope?: InternalScope;
+    /** Not counted by the request limits: the dashboard's static files and the health probes. */
+    unmetered?: boolean;
   }
 }
 
@@ -95,8 +98,12 @@ function accessOf(request: FastifyRequest): Access {
   return request.routeOptions.config.access ?? (isRead(request.method) ? 'read' : 'manage');
 }
 
-/** Checks credentials and project access in `onRequest`, before any body is read. */
-export function registerAuth(app: FastifyInstance, c: Container): void {
+/**
+ * Checks credentials and project access in `onRequest`, before any body is read, and counts the
+ * request against its limit: the credential it presents (looked up at the same time), else its
+ * address — so a caller trying keys from one address is held back by the address's limit.
+ */
+export function registerAuth(app: FastifyInstance, c: Container, limiter: RateLimiter): void {
   const lastTouch = new Map<string, number>();
   const tokens = new InternalTokens(c.secretsKey);
   const accounts = c.accountDeps;
@@ -153,17 +160,32 @@ export function registerAuth(app: FastifyInstance, c: Container): void {
   app.decorateRequest('projectId', '');
   app.addHook('onRequest', async (request, reply) => {
     const mode = request.routeOptions.config.auth ?? 'project';
-    if (mode === 'public') return;
+    if (mode === 'public') {
+      if (request.routeOptions.config.unmetered !== true) await limiter.check(request, reply, { kind: 'ip' });
+      return;
+    }
+    // A Bearer header wins; the session cookie counts only without one.
+    const token = bearer(request);
+    const cookie = token === undefined ? readSessionCookie(request) : undefined;
+    const presented = token ?? cookie;
+    if (presented === undefined) {
+      await limiter.check(request, reply, { kind: mode === 'webhook' ? 'webhook-ip' : 'ip' });
+    }
     const params = request.params as { projectId?: string } | undefined;
     const scoped = params?.projectId;
     if (scoped !== undefined && !ProjectId.safeParse(scoped).success)
       throw new DomainError('not_found', `project ${scoped} not found`);
 
-    // A Bearer header wins; the session cookie counts only without one.
-    const token = bearer(request);
-    const cookie = token === undefined ? readSessionCookie(request) : undefined;
-    const principal =
-      cookie === undefined ? await principalOf(token) : await principalOfSession(cookie, reply);
+    const [principal] = await Promise.all([
+      cookie === undefined ? principalOf(token) : principalOfSession(cookie, reply),
+      presented === undefined
+        ? undefined
+        : limiter.check(request, reply, { kind: 'credential', token: presented }),
+    ]);
+    // A credential that proves nothing is counted against the address too.
+    if (presented !== undefined && principal === undefined && mode !== 'webhook') {
+      await limiter.check(request, reply, { kind: 'ip' });
+    }
     request.principal = principal;
     if (principal) request.credential = cookie === undefined ? 'bearer' : 'session';
     // A cookie rides along on any request the browser sends, also from another site's page: a

@@ -14,6 +14,8 @@ export interface SafeGitConfig {
  * `-c` options every git command we run starts with. Whatever the repository (or an agent that
  * wrote it) configures, nothing in it runs: no hooks, no fsmonitor, no `ext::` transport, no
  * submodule recursion. Configured credential helpers are dropped; ours comes only with a token.
+ * Redirects are not followed: a public host answering with a redirect to a private address (the
+ * cloud's metadata service) would otherwise get past the check of the URL's own host.
  */
 export function safeGitConfigArgs({ withToken, housekeeping = 'off' }: SafeGitConfig): string[] {
   const settings = [
@@ -21,6 +23,7 @@ export function safeGitConfigArgs({ withToken, housekeeping = 'off' }: SafeGitCo
     'core.fsmonitor=false',
     'protocol.ext.allow=never',
     'submodule.recurse=false',
+    'http.followRedirects=false',
     ...(housekeeping === 'off' ? ['gc.auto=0', 'maintenance.auto=false'] : ['gc.autoDetach=false']),
     'credential.helper=',
   ];

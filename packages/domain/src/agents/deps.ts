@@ -20,6 +20,8 @@ export interface AgentSettings {
   maxRunsPerMonth: number;
   /** Whether a repository's `cloneUrl` may name a path on this server (`ALLOW_LOCAL_REPOSITORIES`). */
   allowLocalRepositories: boolean;
+  /** Whether a `cloneUrl` may point at loopback, link-local or private addresses (`ALLOW_PRIVATE_URLS`). */
+  allowPrivateUrls: boolean;
   /** Where repositories live when no `cloneUrl` is set: `https://github.com` or a GitHub Enterprise host. */
   githubWebUrl: string;
   /** The server's `GITHUB_TOKEN`: the fallback of projects without their own token. */
@@ -62,6 +64,8 @@ export interface AgentDeps {
   /** Accounts, for the GitHub token of the user who started a fix (absent: the project's token). */
   users?: Pick<UserStore, 'get'>;
   settings: AgentSettings;
+  /** The addresses a host name resolves to (DNS), to keep user-set URLs off private networks; absent: not checked. */
+  resolveHost?: (host: string) => Promise<string[]>;
   /** The plan's monthly run limit when billing is on (absent or null: only the operator's limit). */
   planRunLimit?: (projectId: string) => Promise<{ plan: PlanId; limit: number } | null>;
   /** The status URL and a job-only credential for runners that report back over HTTP. */

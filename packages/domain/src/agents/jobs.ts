@@ -365,10 +365,14 @@ export async function runAgentJob(
     startedAt: started.toISOString(),
   });
   if (!job) return deps.jobs.get(projectId, jobId); // cancelled before it started
-  const access = await repositoryAccess(deps, projectId, job.startedBy).catch(() => null);
+  let accessRefused: string | undefined;
+  const access = await repositoryAccess(deps, projectId, job.startedBy).catch((e: unknown) => {
+    accessRefused = e instanceof DomainError ? e.message : 'the repository could not be resolved';
+    return null;
+  });
   const log = bufferedLog(deps, job, secretScrubber([access?.token, deps.settings.serverToken]));
   try {
-    if (!access) throw new AgentRunError('the project has no repository');
+    if (!access) throw new AgentRunError(accessRefused ?? 'the project has no repository');
     const plan = await deps.plans.get(projectId, job.clusterId);
     if (!plan) throw new AgentRunError('the cluster has no coding plan');
     const detail = await getClusterDetail(deps.clustering, projectId, job.clusterId);

@@ -9,7 +9,7 @@ export function healthRoutes(c: Container): FastifyPluginAsyncZod {
     app.get(
       '/healthz',
       {
-        config: { auth: 'public' },
+        config: { auth: 'public', unmetered: true },
         schema: { tags: ['health'], security: [], response: { 200: z.object({ ok: z.literal(true) }) } },
       },
       async () => ({ ok: true as const }),
@@ -17,7 +17,7 @@ export function healthRoutes(c: Container): FastifyPluginAsyncZod {
     app.get(
       '/readyz',
       {
-        config: { auth: 'public' },
+        config: { auth: 'public', unmetered: true },
         schema: {
           tags: ['health'],
           security: [],

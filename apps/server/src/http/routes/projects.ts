@@ -162,7 +162,10 @@ export function projectRoutes(c: Container): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        assertCloneUrlAllowed(request.body, c.config.agents.allowLocalRepositories);
+        assertCloneUrlAllowed(request.body, {
+          allowLocal: c.config.agents.allowLocalRepositories,
+          allowPrivate: c.config.edges.allowPrivateUrls,
+        });
         return setRepository(deps, request.projectId, request.body);
       },
     );

@@ -4,28 +4,6 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorBody } from '../errors.js';
 
-/**
- * The dashboard's security headers: scripts, styles, images and API calls from this origin only;
- * never framed; no MIME sniffing; the referrer stays on this site.
- */
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-};
-
 /** Vite writes content-hashed files under `assets/`: they never change, so browsers keep them for a year. */
 const HASHED_ASSETS = 'assets/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -44,7 +22,7 @@ const NOT_BUILT = `<!doctype html>
 </html>
 `;
 
-const hidden = { schema: { hide: true }, config: { auth: 'public' as const } };
+const hidden = { schema: { hide: true }, config: { auth: 'public' as const, unmetered: true } };
 
 /** A path under the dashboard's folder that names a file there (no `..`, no dotfiles), else undefined. */
 function fileIn(root: string, rel: string): string | undefined {
@@ -68,9 +46,6 @@ export function webRoutes(distDir: string) {
   const root = resolve(distDir);
   const built = existsSync(join(root, 'index.html'));
   return async (app: FastifyInstance) => {
-    app.addHook('onSend', async (_request, reply) => {
-      reply.headers(SECURITY_HEADERS);
-    });
     app.get('/', hidden, async (_request, reply) => reply.redirect('/app/', 302));
     app.get('/app', hidden, async (_request, reply) => reply.redirect('/app/', 302));
 
