@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { AesGcmSecretBox, GithubOAuthClient, InternalTokens, resolveHost, StripePayments } from '@fixloop/adapters';
+import {
+  AesGcmSecretBox,
+  GithubOAuthClient,
+  InternalTokens,
+  resolveHost,
+  StripePayments,
+} from '@fixloop/adapters';
 import {
   type AccountDeps,
   type AgentDeps,
