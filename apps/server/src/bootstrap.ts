@@ -87,7 +87,8 @@ function isFixloopProcess(pid: number): boolean {
   } catch {
     return false;
   }
-  // A pid left by a killed process may since belong to something else.
+  // A pid left by a killed process may since belong to something else. The CLI holds the lock
+  // too while it runs the managed Redis for an export or import.
   const cmdline = `/proc/${pid}/cmdline`;
-  return existsSync(cmdline) ? readFileSync(cmdline, 'utf8').includes('serve') : true;
+  return existsSync(cmdline) ? /serve|cli\.ts/.test(readFileSync(cmdline, 'utf8')) : true;
 }

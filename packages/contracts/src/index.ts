@@ -9,6 +9,7 @@ export * from './feedback.js';
 export * from './github.js';
 export * from './ingest.js';
 export * from './overview.js';
+export * from './project-dump.js';
 export * from './projects.js';
 export * from './sentry.js';
 export * from './users.js';

@@ -62,12 +62,21 @@ export interface FeedbackStore {
     projectId: string,
     item: NewFeedback & { externalId: string },
   ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome; releasable?: boolean }>;
-  /** Many `upsert`s in one round trip; results in input order; throws `rate_limited` after storing the rest when a row was past the hard cap. */
+  /**
+   * Many `upsert`s in one round trip; results in input order (`held`: created past the monthly
+   * limit); throws `rate_limited` after storing the rest when a row was past the hard cap.
+   */
   upsertMany(
     projectId: string,
     items: Array<NewFeedback & { externalId: string }>,
   ): Promise<
-    Array<{ id: string; outcome: UpsertOutcome; status: FeedbackStatus; previousStatus?: FeedbackStatus }>
+    Array<{
+      id: string;
+      outcome: UpsertOutcome;
+      status: FeedbackStatus;
+      previousStatus?: FeedbackStatus;
+      held?: boolean;
+    }>
   >;
   get(projectId: string, id: string): Promise<FeedbackItem | null>;
   /** Many reports in one round trip, in order; null where absent. */
@@ -106,8 +115,9 @@ export interface ProjectStore {
   /** Reserves `id`; false when a project with that id exists. */
   create(project: { id: string; name: string; createdAt: string; ownerUserId?: string }): Promise<boolean>;
   /**
-   * Deletes every key of the project (its hash and everything under its prefix, in batches) and
-   * takes it out of the global index; answers how many keys went.
+   * Deletes every key of the project (its hash, everything under its prefix in batches, and the
+   * global keys and entries that point at it: its API keys, their sessions, its members' indexes,
+   * its billing customer link) and takes it out of the global index; answers how many keys went.
    */
   purge(id: string): Promise<number>;
   /** Makes sure an existing project is in the global index. */

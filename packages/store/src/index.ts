@@ -1,5 +1,10 @@
 export { decodeFeedback, encodeFeedback } from './feedback-codec.js';
 export * from './keys.js';
+export { exportProject } from './project-dump/export-project.js';
+export { type ImportOptions, type ImportSummary, importProject } from './project-dump/import-project.js';
+export { checksumOf, DumpError, type ParsedDump, parseDump } from './project-dump/parse-dump.js';
+export { UnsupportedKeyError } from './project-dump/read-records.js';
+export * from './project-footprint.js';
 export * from './redis-agent-job-store.js';
 export * from './redis-api-key-store.js';
 export * from './redis-attempt-limiter.js';

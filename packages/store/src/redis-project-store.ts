@@ -2,6 +2,7 @@ import { RepositorySettings, SECRET_NAMES, type SecretName } from '@fixloop/cont
 import type { GithubSyncSummary, ProjectRecord, ProjectStore } from '@fixloop/domain';
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
+import { removeProjectFootprint } from './project-footprint.js';
 
 const CREATE_PROJECT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -9,14 +10,6 @@ redis.call('HSET', KEYS[1], 'id', ARGV[1], 'name', ARGV[2], 'createdAt', ARGV[3]
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'ownerUserId', ARGV[4]) end
 return 1
 `;
-
-/** Keys deleted per round trip when a project is purged. */
-const PURGE_BATCH = 500;
-
-/** A SCAN pattern matching `prefix` literally, then anything. */
-function startsWith(prefix: string): string {
-  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-}
 
 // HSET alone would create a stub hash without id or createdAt for an unknown id.
 const RENAME_PROJECT = `
@@ -46,24 +39,9 @@ export class RedisProjectStore implements ProjectStore {
     return created;
   }
 
-  async purge(id: string): Promise<number> {
-    let removed = 0;
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        startsWith(keys.prefix(id)),
-        'COUNT',
-        PURGE_BATCH,
-      );
-      cursor = next;
-      if (batch.length > 0) removed += await this.redis.unlink(...batch);
-    } while (cursor !== '0');
-    // The record and the index go last: until then the project exists and deletion can be retried.
-    removed += await this.redis.unlink(keys.project(id));
-    await this.redis.srem(keys.projectsAll(), id);
-    return removed;
+  /** Removes the project's whole footprint (see project-footprint.ts), the record and its index entry last. */
+  purge(id: string): Promise<number> {
+    return removeProjectFootprint(this.redis, id);
   }
 
   async index(id: string): Promise<void> {

@@ -6,14 +6,25 @@ import { runClusterCommand, toVectors } from '@fixloop/clustering';
 import pino from 'pino';
 import { composeRepresentation } from '../clustering/compose.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { exportCommand, importCommand } from './backup-commands.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `usage:
   npm run cli -- cluster --input FILE.jsonl --output OUT.json [--method agglomerative|centroid|vector_like]
                          [--threshold T] [--min-cluster-size N]
+  npm run --silent cli -- export --project P > dump.ndjson
+  npm run --silent cli -- import --project P [--replace] < dump.ndjson
 
-Each input line is {"id", "title"?, "body"?, "embedding"?}. With embeddings on every line they are
-L2-normalized and used as given (threshold default 0.72); without, the configured representation
-(EMBEDDINGS_PROVIDER) embeds the texts and its own default threshold applies.`;
+cluster: each input line is {"id", "title"?, "body"?, "embedding"?}. With embeddings on every line
+they are L2-normalized and used as given (threshold default 0.72); without, the configured
+representation (EMBEDDINGS_PROVIDER) embeds the texts and its own default threshold applies.
+
+export / import: a project's backup, one JSON line per Redis key between a header and a trailer
+(see docs/operations.md). Import checks the whole dump first and writes nothing if any line is bad,
+it is truncated, of another project, or touches keys outside the project; it refuses a project that
+already has data unless --replace, which swaps the old data for the dump in one transaction.
+Redis: REDIS_URL, else the managed Redis of DATA_DIR (started for the command when not running).
+Exit status: 0 done, 2 usage, 1 anything else (messages on stderr; only the dump on stdout).`;
 
 async function cluster(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -65,11 +76,11 @@ async function cluster(argv: string[]): Promise<void> {
   }
 }
 
-class UsageError extends Error {}
-
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'cluster') return cluster(rest);
+  if (command === 'export') return exportCommand(rest);
+  if (command === 'import') return importCommand(rest);
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
 }
 
