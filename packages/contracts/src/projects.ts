@@ -25,10 +25,21 @@ export type SecretsStatus = z.infer<typeof SecretsStatus>;
 export const SECRET_NAMES = ['githubToken', 'sentryWebhookSecret', 'githubWebhookSecret'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
+/**
+ * A credential the server sends in an HTTP header (`Authorization: token …`) or hands to git:
+ * visible ASCII only, so it can neither break the header (a line break) nor be refused by the
+ * HTTP client (characters past Latin-1), which GitHub calls would report as an outage.
+ */
+export const HeaderToken = z
+  .string()
+  .min(1)
+  .max(1_024)
+  .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only: no spaces, line breaks or other characters');
+
 /** `PUT /projects/{pid}/secrets`: write-only; `null` removes a secret, an absent field leaves it. */
 export const SecretsUpdate = z
   .object({
-    githubToken: text(1_024).min(1).nullable().optional(),
+    githubToken: HeaderToken.nullable().optional(),
     sentryWebhookSecret: text(1_024).min(1).nullable().optional(),
     githubWebhookSecret: text(1_024).min(1).nullable().optional(),
   })
@@ -122,10 +133,9 @@ export const RepositoryCheckBody = z
   .object({
     owner: OwnerOrRepo,
     name: OwnerOrRepo,
-    token: text(1_024)
-      .min(1)
-      .optional()
-      .meta({ description: 'a token to try instead of the stored ones; used once, never stored or logged' }),
+    token: HeaderToken.optional().meta({
+      description: 'a token to try instead of the stored ones; used once, never stored or logged',
+    }),
   })
   .strict();
 export type RepositoryCheckBody = z.infer<typeof RepositoryCheckBody>;

@@ -17,7 +17,7 @@ import { requireProject } from '../projects/projects.js';
 import { secretScrubber } from '../text/secrets.js';
 import { type AgentDeps, DEFAULT_AUTOMATION } from './deps.js';
 import { buildTaskFile } from './planning/index.js';
-import { ensurePlan, reportsOf } from './plans.js';
+import { planOrDraft, reportsOf, saveDraftedPlan } from './plans.js';
 import { AgentRunError, type NewLogLine } from './ports.js';
 import { pullRequestText } from './pull-request-body.js';
 import { repositoryAccess } from './repository-access.js';
@@ -134,7 +134,8 @@ export async function startFix(
     // Refused before anything is queued: an unconfigured runner is the operator's to fix.
     throw new DomainError('conflict', (e as Error).message, { runner: deps.settings.runner });
   }
-  const plan = await ensurePlan(deps, projectId, clusterId, actor);
+  // A plan drafted for this start is saved only once the job is admitted: a refused start writes nothing.
+  const { plan, draft } = await planOrDraft(deps, projectId, clusterId);
   const now = deps.now();
   const job: AgentJob = {
     id: deps.newId(),
@@ -181,6 +182,7 @@ export async function startFix(
         );
     }
   }
+  if (draft) await saveDraftedPlan(deps, projectId, draft, actor);
   await deps.jobs.rememberClusterStatus(projectId, job.id, cluster.status);
   await setClusterStatus(deps, projectId, clusterId, 'fixing');
   try {
@@ -240,6 +242,15 @@ export async function patchJob(
   patch: AgentJobPatch,
 ): Promise<AgentJob> {
   let job = await getJob(deps, projectId, jobId);
+  // The status the patch moves the job to, if it moves it.
+  const target = patch.status === job.status ? undefined : patch.status;
+  const from: readonly AgentJobStatus[] = target === 'running' ? ['queued'] : ACTIVE;
+  // A patch the job's state refuses writes nothing, its log lines included (the move is checked
+  // again below, atomically, for a job that moves meanwhile).
+  if (target === undefined && !ACTIVE.includes(job.status)) throw jobConflict(job);
+  if (target !== undefined && !from.includes(job.status)) {
+    throw jobConflict(job, `the job cannot move from ${job.status} to ${target}`);
+  }
   if (patch.log && patch.log.length > 0) {
     await appendLog(
       deps,
@@ -255,20 +266,16 @@ export async function patchJob(
     ...(patch.stats !== undefined && { stats: { ...job.stats, ...patch.stats } }),
   };
   const now = deps.now().toISOString();
-  if (patch.status === undefined || patch.status === job.status) {
-    if (job.status !== 'queued' && job.status !== 'running') {
-      throw jobConflict(job);
-    }
+  if (target === undefined) {
     await deps.jobs.setFields(projectId, jobId, fields);
     return getJob(deps, projectId, jobId);
   }
-  const from: readonly AgentJobStatus[] = patch.status === 'running' ? ['queued'] : ACTIVE;
-  const moved = await deps.jobs.transition(projectId, jobId, from, patch.status, {
+  const moved = await deps.jobs.transition(projectId, jobId, from, target, {
     ...fields,
-    ...(patch.status === 'running' ? { startedAt: now } : { finishedAt: now }),
+    ...(target === 'running' ? { startedAt: now } : { finishedAt: now }),
   });
   if (!moved) {
-    throw jobConflict(job, `the job cannot move from ${job.status} to ${patch.status}`);
+    throw jobConflict(job, `the job cannot move from ${job.status} to ${target}`);
   }
   job = moved;
   if (job.status === 'succeeded' && job.prUrl) {

@@ -1,4 +1,4 @@
-import type { ClusterDetail, CodingPlan, CodingPlanUpdate, FeedbackItem } from '@fixloop/contracts';
+import type { Cluster, ClusterDetail, CodingPlan, CodingPlanUpdate, FeedbackItem } from '@fixloop/contracts';
 import { getClusterDetail } from '../clustering/queries.js';
 import { patchCluster, requireCluster } from '../clustering/triage.js';
 import { notFound } from '../errors.js';
@@ -43,17 +43,14 @@ async function readRepository(deps: AgentDeps, projectId: string): Promise<Repos
   }
 }
 
-/**
- * Writes a new plan for the cluster from its reports and the repository (replacing any earlier
- * one, a human edit included: regenerating is a human's request). A new or triaged cluster
- * becomes `planned`.
- */
-export async function generatePlan(
-  deps: AgentDeps,
-  projectId: string,
-  clusterId: string,
-  actor: string,
-): Promise<CodingPlan> {
+/** A new plan for a cluster, not saved yet, and the cluster's status when it was drafted. */
+export interface UnsavedPlan {
+  plan: CodingPlan;
+  clusterStatus: Cluster['status'];
+}
+
+/** Drafts a new plan for the cluster from its reports and the repository; writes nothing. */
+export async function draftPlan(deps: AgentDeps, projectId: string, clusterId: string): Promise<UnsavedPlan> {
   const detail = await getClusterDetail(deps.clustering, projectId, clusterId);
   const reports = reportsOf(detail);
   const repository = await readRepository(deps, projectId);
@@ -68,21 +65,47 @@ export async function generatePlan(
     updatedAt: now,
   };
   if (repository) plan.repositoryCommit = repository.commit;
+  return { plan, clusterStatus: detail.status };
+}
+
+/** Saves a drafted plan (replacing any earlier one); a new or triaged cluster becomes `planned`. */
+export async function saveDraftedPlan(
+  deps: AgentDeps,
+  projectId: string,
+  { plan, clusterStatus }: UnsavedPlan,
+  actor: string,
+): Promise<CodingPlan> {
   await deps.plans.put(projectId, plan);
-  if (detail.status === 'new' || detail.status === 'triaged') {
-    await patchCluster(deps.clustering, projectId, clusterId, { status: 'planned' }, actor);
+  if (clusterStatus === 'new' || clusterStatus === 'triaged') {
+    await patchCluster(deps.clustering, projectId, plan.clusterId, { status: 'planned' }, actor);
   }
   return plan;
 }
 
-/** The cluster's plan, generated first when it has none. */
-export async function ensurePlan(
+/**
+ * Writes a new plan for the cluster from its reports and the repository (replacing any earlier
+ * one, a human edit included: regenerating is a human's request). A new or triaged cluster
+ * becomes `planned`.
+ */
+export async function generatePlan(
   deps: AgentDeps,
   projectId: string,
   clusterId: string,
   actor: string,
 ): Promise<CodingPlan> {
-  return (await deps.plans.get(projectId, clusterId)) ?? generatePlan(deps, projectId, clusterId, actor);
+  return saveDraftedPlan(deps, projectId, await draftPlan(deps, projectId, clusterId), actor);
+}
+
+/** The cluster's plan: the saved one, or a new draft (`draft`) that the caller saves once it commits. */
+export async function planOrDraft(
+  deps: AgentDeps,
+  projectId: string,
+  clusterId: string,
+): Promise<{ plan: CodingPlan; draft?: UnsavedPlan }> {
+  const saved = await deps.plans.get(projectId, clusterId);
+  if (saved) return { plan: saved };
+  const draft = await draftPlan(deps, projectId, clusterId);
+  return { plan: draft.plan, draft };
 }
 
 /** Saves a human's edit of the plan (kept until a human regenerates it). */
