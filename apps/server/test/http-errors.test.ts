@@ -477,7 +477,7 @@ describe('health and documentation', () => {
 });
 
 describe('when Redis is gone', () => {
-  it('answers /readyz 503 and other routes a generic 500 without internals', async () => {
+  it('answers /readyz and other routes 503 without internals', async () => {
     const broken = await createTestContext();
     try {
       broken.runtime.container.redis.disconnect();
@@ -488,9 +488,10 @@ describe('when Redis is gone', () => {
       });
       const res = await broken.request({ method: 'GET', url: '/feedback' });
       expect(res.json()).toEqual({
-        error: { code: 'internal', message: 'internal error; the request id in the logs tells more' },
+        error: { code: 'upstream_unavailable', message: 'Redis is not reachable; retry the request' },
       });
-      expect(res.statusCode).toBe(500);
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
       expect(res.headers['x-request-id']).toEqual(expect.any(String));
       // Liveness does not depend on Redis.
       expect((await broken.request({ method: 'GET', url: '/healthz', token: null })).statusCode).toBe(200);

@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode } from '@fixloop/contracts';
 import { assertNever, DomainError } from '@fixloop/domain';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isRedisUnavailable } from '../infra/redis.js';
 
 /** The one place where an error code becomes an HTTP status. */
 export function statusFor(code: ErrorCode): number {
@@ -82,6 +83,14 @@ export function handleError(
         issues,
       }),
     );
+  }
+  if (isRedisUnavailable(err)) {
+    // Nothing was acknowledged: the client retries (with the same external id, nothing is stored twice).
+    request.log.warn({ err }, 'Redis is not reachable');
+    return reply
+      .status(503)
+      .header('retry-after', '1')
+      .send(errorBody('upstream_unavailable', 'Redis is not reachable; retry the request'));
   }
   if (err instanceof DomainError) {
     const status = statusFor(err.code);

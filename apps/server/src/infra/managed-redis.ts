@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type KeeperEvents, keepRedisAlive } from './redis-keeper.js';
 
 export class RedisBinaryMissingError extends Error {
   override readonly name = 'RedisBinaryMissingError';
@@ -23,11 +24,14 @@ export interface RedisServerOptions {
   appendOnly: boolean;
   fsync?: 'everysec' | 'always';
   readyTimeoutMs?: number;
+  /** Start the server again whenever it dies (until `stop`), reporting each restart. */
+  keepAlive?: KeeperEvents;
 }
 
 export interface RedisServerHandle {
   url: string;
-  pid: number | undefined;
+  /** The running server's pid (a kept-alive server gets a new one with each restart). */
+  readonly pid: number | undefined;
   /** True when a server this data dir had started earlier was still running and was adopted. */
   adopted: boolean;
   stop(): Promise<void>;
@@ -68,7 +72,8 @@ export function pingRedis(
 
 /**
  * Starts a `redis-server` child treated as a database: AOF on (when asked), `noeviction`, its data
- * in `dir`. On a Unix socket it opens no TCP port, so it never clashes with another Redis.
+ * in `dir`. On a Unix socket it opens no TCP port, so it never clashes with another Redis. With
+ * `keepAlive`, a server that dies is started again on the same data (see redis-keeper.ts).
  */
 export async function startRedisServer(opts: RedisServerOptions): Promise<RedisServerHandle> {
   const dir = resolve(opts.dir);
@@ -76,18 +81,60 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<RedisS
   const socket = 'socket' in opts.listen ? socketPathFor(dir) : undefined;
   const target = socket ? { path: socket } : { port: (opts.listen as { port: number }).port };
   const url = socket ? `unix://${socket}` : `redis://127.0.0.1:${(opts.listen as { port: number }).port}`;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
 
-  if (socket) {
-    const state = await pingRedis({ path: socket });
-    if (state !== 'down') {
-      // A server this data dir started earlier (its parent was killed) still owns the data: adopt it.
-      await waitReady(target, undefined, opts.readyTimeoutMs ?? 120_000);
-      writeFileSync(join(dir, 'redis.url'), `${url}\n`);
-      return { url, pid: undefined, adopted: true, stop: () => shutdownVia(target) };
+  let child: ChildProcess | undefined;
+  /** Adopts a server that answers on the socket already, else starts a fresh one. */
+  const startOrAdopt = async (): Promise<{ pid: number | undefined; adopted: boolean }> => {
+    if (socket) {
+      const state = await pingRedis({ path: socket });
+      if (state !== 'down') {
+        // A server this data dir started earlier (its parent was killed) still owns the data: adopt it.
+        await waitReady(target, undefined, readyTimeoutMs);
+        child = undefined;
+        return { pid: await serverPid(target), adopted: true };
+      }
+      rmSync(socket, { force: true });
     }
-    rmSync(socket, { force: true });
-  }
+    child = await spawnServer(opts, dir, socket, target, readyTimeoutMs);
+    return { pid: child.pid, adopted: false };
+  };
+  const { pid, adopted } = await startOrAdopt();
+  writeFileSync(join(dir, 'redis.url'), `${url}\n`);
 
+  const keeper =
+    opts.keepAlive && pid !== undefined
+      ? keepRedisAlive({
+          pid,
+          revive: async () => {
+            const revived = (await startOrAdopt()).pid;
+            if (revived === undefined) throw new Error('the restarted redis-server did not tell its pid');
+            return revived;
+          },
+          events: opts.keepAlive,
+        })
+      : undefined;
+  return {
+    url,
+    get pid() {
+      return keeper ? keeper.pid() : pid;
+    },
+    adopted,
+    async stop() {
+      await keeper?.stop();
+      if (child) await stopChild(child);
+      else await shutdownVia(target);
+    },
+  };
+}
+
+function spawnServer(
+  opts: RedisServerOptions,
+  dir: string,
+  socket: string | undefined,
+  target: { path: string } | { port: number },
+  readyTimeoutMs: number,
+): Promise<ChildProcess> {
   const args = [
     '--daemonize',
     'no',
@@ -117,12 +164,34 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<RedisS
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString('utf8')).slice(-2_000);
   });
-  await Promise.race([
-    waitReady(target, child, opts.readyTimeoutMs ?? 120_000, () => stderr, dir),
+  return Promise.race([
+    waitReady(target, child, readyTimeoutMs, () => stderr, dir).then(() => child),
     spawnError,
   ]);
-  writeFileSync(join(dir, 'redis.url'), `${url}\n`);
-  return { url, pid: child.pid, adopted: false, stop: () => stopChild(child) };
+}
+
+/** The server's own pid, from `INFO server` (an adopted server is no child of ours). */
+export function serverPid(
+  target: { path: string } | { port: number; host?: string },
+  timeoutMs = 2_000,
+): Promise<number | undefined> {
+  return new Promise((done) => {
+    const sock = 'path' in target ? connect(target.path) : connect(target.port, target.host ?? '127.0.0.1');
+    let buf = '';
+    const finish = (pid: number | undefined) => {
+      sock.destroy();
+      done(pid);
+    };
+    sock.setTimeout(timeoutMs, () => finish(undefined));
+    sock.on('error', () => finish(undefined));
+    sock.on('connect', () => sock.write('INFO server\r\n'));
+    sock.on('data', (d) => {
+      buf += d.toString('utf8');
+      const m = /process_id:(\d+)/.exec(buf);
+      if (m) finish(Number(m[1]));
+      else if (buf.startsWith('-')) finish(undefined);
+    });
+  });
 }
 
 async function waitReady(

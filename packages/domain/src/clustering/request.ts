@@ -49,6 +49,9 @@ export async function requestClustering(
   } else {
     // Asked for now: a pending run waiting out a back-off (after embedding failures) starts at once.
     if (opts.delayMs === 0) await deps.scheduler.promoteClustering(projectId, job.id);
+    // Else it is queued again, a no-op while its entry exists: the process that created the record
+    // may have died before queueing it, and nothing else would ever run it.
+    else await deps.scheduler.enqueueClustering(projectId, job.id, opts.delayMs ?? deps.settings.debounceMs);
     if (kind === 'recluster' && job.kind !== 'recluster') {
       // A pending run has not started yet: it becomes the recluster.
       await deps.jobs.update(projectId, job.id, { kind: 'recluster' });
@@ -56,4 +59,26 @@ export async function requestClustering(
     }
   }
   return job;
+}
+
+/**
+ * The safety net under ingest's clustering requests, which are fire-and-forget and die with their
+ * process: where reports wait and no job is active, asks for a run; a pending job is queued again
+ * (a no-op while its entry exists); a running job whose worker died is failed and replaced.
+ * Workers call it every few lock lifetimes. Answers how many projects needed a request.
+ */
+export async function sweepClustering(deps: ClusteringDeps, projectIds: string[]): Promise<number> {
+  let asked = 0;
+  for (const projectId of projectIds) {
+    const active = await deps.jobs.active(projectId);
+    if (active?.status === 'pending') {
+      await deps.scheduler.enqueueClustering(projectId, active.id, deps.settings.debounceMs);
+    } else if (
+      active ? await isStale(deps, projectId, active) : (await deps.feedback.countUnclustered(projectId)) > 0
+    ) {
+      await requestClustering(deps, projectId);
+      asked++;
+    }
+  }
+  return asked;
 }
