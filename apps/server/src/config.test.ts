@@ -75,6 +75,46 @@ describe('loadConfig', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('reads the edge settings: request limits, CORS origins, private URLs', () => {
+    const d = loadConfig({});
+    expect(d.edges).toEqual({
+      rateLimitPerMin: 300_000,
+      rateLimitIpPerMin: 600,
+      corsOrigins: [],
+      allowPrivateUrls: false,
+    });
+    const c = loadConfig({
+      RATE_LIMIT_PER_MIN: '0',
+      RATE_LIMIT_IP_PER_MIN: '30',
+      CORS_ORIGINS: 'https://app.example.com/, http://localhost:5173',
+      ALLOW_PRIVATE_URLS: 'true',
+    });
+    expect(c.edges).toEqual({
+      rateLimitPerMin: 0,
+      rateLimitIpPerMin: 30,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      allowPrivateUrls: true,
+    });
+    expect(() => loadConfig({ RATE_LIMIT_PER_MIN: '-1' })).toThrow(/RATE_LIMIT_PER_MIN/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('reads the metrics token and port', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-token-0123456789', METRICS_PORT: '9464' }).metrics).toEqual({
+      token: 'scrape-token-0123456789',
+      port: 9464,
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('refuses a GITHUB_TOKEN that could not travel in a header', () => {
+    expect(loadConfig({ GITHUB_TOKEN: 'ghp_abc123' }).github.token).toBe('ghp_abc123');
+    expect(() => loadConfig({ GITHUB_TOKEN: 'ghp_abc\n123' })).toThrow(/GITHUB_TOKEN/);
+    expect(() => loadConfig({ GITHUB_TOKEN: 'ghp abc' })).toThrow(/GITHUB_TOKEN/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ REDIS_URL: '', PORT: '' }).port).toBe(8000);
   });

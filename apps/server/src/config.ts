@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HeaderToken } from '@fixloop/contracts';
 import { z } from 'zod';
 
 const bool = z
@@ -53,6 +54,7 @@ const SERVER_SECRETS = [
   'REDDIT_CLIENT_SECRET',
   'E2B_API_KEY',
   'GITHUB_CLIENT_SECRET',
+  'METRICS_TOKEN',
 ];
 
 /** Where the dashboard's build lands by default: apps/web/dist beside this package. */
@@ -88,7 +90,7 @@ export const EnvSchema = z.object({
   IMPORT_BODY_LIMIT: bytes.default(52_428_800),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GITHUB_API_URL: url.default('https://api.github.com'),
-  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_TOKEN: HeaderToken.optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   REDDIT_BASE_URL: url.default('https://www.reddit.com'),
   REDDIT_OAUTH_URL: url.default('https://oauth.reddit.com'),
@@ -164,6 +166,7 @@ export const EnvSchema = z.object({
   AGENT_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(1_000).default(2),
   AGENT_MAX_RUNS_PER_MONTH: z.coerce.number().int().min(0).max(1_000_000).default(100),
   AGENT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  AGENT_LOCK_TTL_MS: z.coerce.number().int().min(5_000).max(600_000).default(60_000),
   E2B_API_KEY: z.string().min(1).optional(),
   E2B_DOMAIN: z.string().min(1).optional(),
   KILOCODE_TEMPLATE_NAME: z.string().min(1).optional(),
@@ -180,6 +183,10 @@ export const EnvSchema = z.object({
   STRIPE_API_URL: url.optional(),
   FREE_FEEDBACK_PER_MONTH: z.coerce.number().int().min(1).max(100_000_000).default(500),
   FREE_AGENT_RUNS_PER_MONTH: z.coerce.number().int().min(0).max(1_000_000).default(10),
+  // Observability: who may read /metrics (besides the admin key), and a listener serving only
+  // /metrics (for worker processes, which have no HTTP API).
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -270,6 +277,8 @@ export interface Config {
     maxConcurrentRuns: number;
     maxRunsPerMonth: number;
     workerConcurrency: number;
+    /** How long a dead worker's agent job stays `running` before it is failed ("retry it"). */
+    lockTtlMs: number;
     e2b: { apiKey: string | undefined; domain: string | undefined; template: string | undefined };
   };
   accounts: {
@@ -277,6 +286,12 @@ export interface Config {
     allowSignup: boolean;
     /** Sign-in with GitHub; null unless both the client id and secret are set. */
     github: { clientId: string; clientSecret: string; oauthUrl: string } | null;
+  };
+  metrics: {
+    /** A Bearer token that may read `/metrics` (so may the admin key); unset: the admin key only. */
+    token: string | undefined;
+    /** A listener serving only `/metrics` on this port (on `HOST`); unset: none. */
+    port: number | undefined;
   };
   billing: {
     /** On when `STRIPE_SECRET_KEY` is set; off, there are no plan limits (only the AGENT_MAX_* ones). */
@@ -400,6 +415,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConcurrentRuns: e.AGENT_MAX_CONCURRENT_RUNS,
       maxRunsPerMonth: e.AGENT_MAX_RUNS_PER_MONTH,
       workerConcurrency: e.AGENT_WORKER_CONCURRENCY,
+      lockTtlMs: e.AGENT_LOCK_TTL_MS,
       e2b: { apiKey: e.E2B_API_KEY, domain: e.E2B_DOMAIN, template: e.KILOCODE_TEMPLATE_NAME },
     },
     accounts: {
@@ -413,6 +429,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             }
           : null,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     billing: {
       enabled: e.STRIPE_SECRET_KEY !== undefined,
       stripe:

@@ -37,6 +37,7 @@ import {
   type Scheduler,
   type SessionDeps,
   type SubredditDeps,
+  type Telemetry,
 } from '@fixloop/domain';
 import {
   RedisAgentJobStore,
@@ -60,6 +61,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
 import { createRedis } from './infra/redis.js';
 import { KeyedThrottle } from './infra/throttle.js';
+import { type CountedQueue, PromMetrics } from './metrics/prom-metrics.js';
 
 /** The clustering parts chosen from config (representation, engine, summarizer, queue). */
 export interface ClusteringParts {
@@ -86,6 +88,8 @@ export interface Container {
   secretsKey: string;
   redis: Redis;
   log: Logger & { child(bindings: object): Logger };
+  /** This container's Prometheus registry and the `Telemetry` everything reports through. */
+  metrics: PromMetrics;
   feedback: RedisFeedbackStore;
   projects: RedisProjectStore;
   apiKeys: RedisApiKeyStore;
@@ -117,8 +121,10 @@ export interface ContainerParts {
   log: Logger & { child(bindings: object): Logger };
   scheduler: Scheduler;
   tracker: IssueTracker;
-  /** Builds the clustering parts on the container's Redis connection. */
-  clustering: (redis: Redis) => ClusteringParts;
+  /** Builds the clustering parts on the container's Redis connection, reporting to `telemetry`. */
+  clustering: (redis: Redis, telemetry: Telemetry) => ClusteringParts;
+  /** Queues whose depths `/metrics` reports (read at scrape time). */
+  queues?: CountedQueue[];
   /** Absent in tools that never plan or run fixes (e.g. the OpenAPI writer). */
   agents?: AgentParts;
   /** Extra resources closed with the container (queues, workers). */
@@ -129,6 +135,15 @@ export interface ContainerParts {
 
 /** Ingest asks for a clustering run at most this often per project (and once after a burst). */
 const TRIGGER_EVERY_MS = 250;
+/**
+ * The store's connections retry at least every 250 ms and fail the waiting commands after 10
+ * attempts (about 2 s), so while Redis is down a request answers 503 instead of hanging, and a
+ * restart of Redis shorter than that goes unnoticed. BullMQ's connections wait for Redis (they must).
+ */
+const STORE_REDIS_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: 10,
+  retryStrategy: (attempt) => Math.min(attempt * 50, 250),
+};
 /** A session in use has its expiry pushed back at most this often. */
 const SESSION_REFRESH_EVERY_MS = 60_000;
 
@@ -147,9 +162,12 @@ function agentsUnavailable(): AgentParts {
 }
 
 export function createContainer(parts: ContainerParts): Container {
-  const redis = createRedis(parts.redisUrl, parts.redisOptions);
+  const storeOptions = { ...STORE_REDIS_OPTIONS, ...parts.redisOptions };
+  // Commands of concurrent requests issued in the same tick go out in one write (auto-pipelining):
+  // under load most of a report's cost was one socket write per command.
+  const redis = createRedis(parts.redisUrl, { ...storeOptions, enableAutoPipelining: true });
   // Cluster transactions WATCH keys, so they get a connection of their own.
-  const tx = createRedis(parts.redisUrl, parts.redisOptions);
+  const tx = createRedis(parts.redisUrl, storeOptions);
   const now = () => new Date();
   const billingSettings: BillingSettings = {
     enabled: parts.config.billing.enabled,
@@ -164,7 +182,9 @@ export function createContainer(parts: ContainerParts): Container {
   const clusterJobs = new RedisClusterJobStore(redis);
   const cipher = new AesGcmSecretBox(parts.secretsKey);
   const cfg = parts.config.clustering;
-  const clustering = parts.clustering(redis);
+  const metrics = new PromMetrics();
+  metrics.watchQueues(parts.queues ?? []);
+  const clustering = parts.clustering(redis, metrics);
   const clusteringDeps: ClusteringDeps = {
     feedback,
     clusters,
@@ -201,6 +221,7 @@ export function createContainer(parts: ContainerParts): Container {
   const feedbackDeps: FeedbackDeps = {
     feedback,
     log: parts.log,
+    telemetry: metrics,
     onUnclustered: async (projectId) => trigger.call(projectId),
     leaveCluster: async (projectId, feedbackId) => {
       await clusters.moveItems(projectId, [{ itemId: feedbackId, to: null }], { now: now() });
@@ -287,6 +308,7 @@ export function createContainer(parts: ContainerParts): Container {
     secretsKey: parts.secretsKey,
     redis,
     log: parts.log,
+    metrics,
     feedback,
     projects,
     apiKeys,

@@ -15,8 +15,10 @@ import { createRedis } from './infra/redis.js';
 import { type AgentWorker, startAgentWorker } from './jobs/agent-worker.js';
 import { startBillingWorker, startHeldRelease } from './jobs/billing-worker.js';
 import { BullScheduler } from './jobs/bull-scheduler.js';
+import { startClusteringSweep } from './jobs/clustering-sweep.js';
 import { startClusteringWorker } from './jobs/clustering-worker.js';
 import { startRedditWorker, syncAllRedditSchedules } from './jobs/reddit-worker.js';
+import { listenForMetrics } from './metrics/metrics-server.js';
 
 /** What a process runs: everything, the API (and dashboard) only, the workers only, or only the Reddit poller. */
 export type Role = 'all' | 'api' | 'worker' | 'reddit-poller';
@@ -55,6 +57,12 @@ export async function startRuntime(
       listen: { socket: true },
       appendOnly: true,
       fsync: config.redisFsync,
+      // This process owns the managed Redis: when it dies, it is started again on the same AOF.
+      keepAlive: {
+        onRestarted: (info) => log.warn(info, 'managed redis-server died and was restarted'),
+        onRestartFailed: (err, attempt) =>
+          log.error({ err, attempt }, 'managed redis-server died and could not be restarted yet'),
+      },
     });
     redisUrl = managed.url;
     log.info(
@@ -72,6 +80,7 @@ export async function startRuntime(
   );
   const workers: Worker[] = [];
   let agentWorker: AgentWorker | undefined;
+  let sweep: { stop(): void } | undefined;
   const workerConnections: Array<{ disconnect(): void }> = [];
   const github = new OctokitTracker({ baseUrl: config.github.apiUrl, log });
   const container = createContainer({
@@ -81,12 +90,14 @@ export async function startRuntime(
     log,
     scheduler,
     tracker: github,
-    clustering: (redis) => composeClustering(config, redis, log, scheduler),
+    clustering: (redis, telemetry) => composeClustering(config, redis, log, scheduler, telemetry),
+    queues: scheduler.queues(),
     agents: composeAgents(config, log, github, scheduler),
     onClose: [
       async () => {
         // Agent runs can take half an hour: stop them (they fail, asking for a retry) rather than wait.
         agentWorker?.abortAll();
+        sweep?.stop();
         await Promise.all(workers.map((w) => w.close()));
         await scheduler.close();
         queueConnection.disconnect();
@@ -116,6 +127,7 @@ export async function startRuntime(
         (await container.projects.list()).map((p) => p.id),
       );
       if (resumed > 0) log.info({ projects: resumed }, 'resumed unfinished clustering');
+      sweep = startClusteringSweep(container);
       const agentConnection = createRedis(redisUrl);
       workerConnections.push(agentConnection);
       agentWorker = startAgentWorker(container, agentConnection);
@@ -127,6 +139,8 @@ export async function startRuntime(
     }
   }
 
+  // METRICS_PORT is asked for by name, so it listens whatever `listen` says (worker tests scrape it).
+  const metricsListener = await listenForMetrics(container, log);
   // Listening comes last: once the API answers, the whole process is up.
   if (app && opts.listen !== false) await app.listen({ port: config.port, host: config.host });
 
@@ -138,6 +152,7 @@ export async function startRuntime(
     adminTokenPath: secrets.adminTokenPath,
     redisUrl,
     async stop() {
+      await metricsListener?.close();
       if (app) await app.close();
       await container.close();
       if (managed) await managed.stop();

@@ -280,7 +280,8 @@ describe('POST /ingest/reddit/poll', () => {
     expect(res.json()).toEqual({ subreddits: ['poll_me'] });
     const job = await scheduler.redditQueue.getJob(`reddit-poll-now-${p.id}`);
     expect(job?.name).toBe('reddit.poll');
-    expect(job?.data).toEqual({ projectId: p.id });
+    // The poll carries the id of the request that asked for it, for the worker's log lines.
+    expect(job?.data).toEqual({ projectId: p.id, requestId: res.headers['x-request-id'] });
 
     // An empty JSON body is an absent body on an action route.
     const empty = await ctx.request({

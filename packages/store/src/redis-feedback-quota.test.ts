@@ -117,6 +117,21 @@ describe('the monthly feedback limit in the add path', () => {
     expect(await usage.monthly(p, MONTH)).toEqual({ feedback: 3, agentRuns: 0, held: 3 });
   });
 
+  it('upsertMany marks the rows it stored past the monthly limit as held', async () => {
+    const p = pid();
+    const rows = await store.upsertMany(
+      p,
+      Array.from({ length: 5 }, (_, i) => ({ ...nf(i), externalId: `h-${i}` })),
+    );
+    expect(rows.map((r) => [r.outcome, r.held ?? false])).toEqual([
+      ['created', false],
+      ['created', false],
+      ['created', false],
+      ['created', true],
+      ['created', true],
+    ]);
+  });
+
   it('upsertMany stores what fits and then refuses with rate_limited', async () => {
     const p = pid();
     const err = await rejection(

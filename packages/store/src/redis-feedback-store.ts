@@ -156,7 +156,13 @@ export class RedisFeedbackStore implements FeedbackStore {
     projectId: string,
     inputs: Array<NewFeedback & { externalId: string }>,
   ): Promise<
-    Array<{ id: string; outcome: UpsertOutcome; status: FeedbackStatus; previousStatus?: FeedbackStatus }>
+    Array<{
+      id: string;
+      outcome: UpsertOutcome;
+      status: FeedbackStatus;
+      previousStatus?: FeedbackStatus;
+      held?: boolean;
+    }>
   > {
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     for (const input of inputs)
@@ -171,8 +177,12 @@ export class RedisFeedbackStore implements FeedbackStore {
     return (replies ?? []).map(([err, reply], i) => {
       if (err) throw err;
       const [outcome, id, prev, fields] = reply as [string, string, string, string[]];
-      if (outcome === 'created' || outcome === 'held')
-        return { id, outcome: 'created', status: (inputs[i] as NewFeedback).status };
+      if (outcome === 'created' || outcome === 'held') {
+        const status = (inputs[i] as NewFeedback).status;
+        return outcome === 'held'
+          ? { id, outcome: 'created', status, held: true }
+          : { id, outcome: 'created', status };
+      }
       const item = this.requireDecoded(fields);
       return {
         id,

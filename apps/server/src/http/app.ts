@@ -11,9 +11,12 @@ import {
 import type { Logger } from 'pino';
 import type { Container } from '../container.js';
 import { registerAuth } from './auth.js';
+import { answerClientError } from './client-errors.js';
 import { registerContentTypes } from './content-types.js';
 import { registerEdges } from './edges.js';
 import { errorBody, handleError } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { bindRequestContext } from './request-context.js';
 import { automationRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
@@ -43,6 +46,8 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     // as the rest; they are answered before any hook runs.
     frameworkErrors: (err, request, reply) =>
       handleError(err, request, reply.header('x-request-id', request.id)),
+    // Requests the HTTP parser refuses get the envelope too (answered on the socket).
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -94,6 +99,10 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
+
+  // Observability: jobs queued by a request carry its id; HTTP latency; GET /metrics.
+  bindRequestContext(app);
+  registerMetrics(app, c);
 
   const limiter = await registerEdges(app, c);
   registerAuth(app, c, limiter);

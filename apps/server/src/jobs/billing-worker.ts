@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Container } from '../container.js';
 import type { BullScheduler } from './bull-scheduler.js';
 import { JOBS } from './catalog.js';
+import { measureJob } from './measure-job.js';
 
 /** How often held reports are checked against the month's allowance (cheap: one script per project). */
 export const HELD_RELEASE_EVERY_MS = 15 * 60_000;
@@ -12,13 +13,16 @@ export const HELD_RELEASE_EVERY_MS = 15 * 60_000;
 export function startBillingWorker(c: Container, connection: Redis): Worker {
   const worker = new Worker(
     JOBS.billingReleaseHeld.queue,
-    async (job) => {
-      if (!JOBS.billingReleaseHeld.payload.safeParse(job.data).success) {
-        throw new UnrecoverableError('billing.release-held: bad payload');
-      }
-      const log = c.log.child({ jobId: job.id, job: JOBS.billingReleaseHeld.name });
-      return { released: await releaseHeldEverywhere({ ...c.billingDeps, log }) };
-    },
+    async (job) =>
+      measureJob(c.metrics, JOBS.billingReleaseHeld.name, { of: () => 'succeeded' }, () => {
+        if (!JOBS.billingReleaseHeld.payload.safeParse(job.data).success) {
+          throw new UnrecoverableError('billing.release-held: bad payload');
+        }
+        // Scheduled, never queued by a request: no request id.
+        const log = c.log.child({ jobId: job.id, job: JOBS.billingReleaseHeld.name });
+        const work = async () => ({ released: await releaseHeldEverywhere({ ...c.billingDeps, log }) });
+        return { log, requestId: undefined, work };
+      }),
     { connection, prefix: c.config.queuePrefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) => c.log.warn({ jobId: job?.id, err }, 'billing.release-held failed'));

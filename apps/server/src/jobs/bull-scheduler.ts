@@ -1,6 +1,7 @@
 import type { AgentQueue, ClusteringScheduler, Scheduler } from '@fixloop/domain';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { requestIdField } from '../infra/request-context.js';
 import {
   type AgentRunPayload,
   type BillingReleaseHeldPayload,
@@ -10,7 +11,10 @@ import {
   type RedditPollPayload,
 } from './catalog.js';
 
-/** Background work through BullMQ queues (shared by every process on one Redis). */
+/**
+ * Background work through BullMQ queues (shared by every process on one Redis). Work queued while
+ * serving a request carries that request's id (see `request-context.ts`).
+ */
 export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue {
   readonly redditQueue: Queue<RedditPollPayload>;
   readonly clusteringQueue: Queue<ClusteringRunPayload>;
@@ -35,7 +39,7 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
   async enqueue(projectId: string, jobId: string): Promise<void> {
     await this.agentQueue.add(
       JOBS.agentRun.name,
-      { projectId, jobId },
+      { projectId, jobId, ...requestIdField() },
       { jobId: `agent-${jobId}`, attempts: 1, removeOnComplete: true, removeOnFail: 1_000 },
     );
   }
@@ -53,7 +57,7 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
   async requestRedditPoll(projectId: string): Promise<void> {
     await this.redditQueue.add(
       JOBS.redditPoll.name,
-      { projectId },
+      { projectId, ...requestIdField() },
       {
         jobId: jobIds.redditPollNow(projectId),
         // Removed either way, so the fixed id only dedupes a poll that is still waiting.
@@ -87,7 +91,7 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
   async enqueueClustering(projectId: string, clusterJobId: string, delayMs: number): Promise<void> {
     await this.clusteringQueue.add(
       JOBS.clusteringRun.name,
-      { projectId, clusterJobId },
+      { projectId, clusterJobId, ...requestIdField() },
       {
         jobId: `clustering-${clusterJobId}`,
         delay: delayMs,
@@ -130,6 +134,11 @@ export class BullScheduler implements Scheduler, ClusteringScheduler, AgentQueue
       { every: everyMs },
       { name: JOBS.billingReleaseHeld.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
+  }
+
+  /** Every queue, for the metrics of their depths. */
+  queues(): Queue[] {
+    return [this.redditQueue, this.clusteringQueue, this.agentQueue, this.billingQueue];
   }
 
   async close(): Promise<void> {

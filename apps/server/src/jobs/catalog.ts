@@ -1,22 +1,32 @@
 import { ProjectId } from '@fixloop/contracts';
 import { z } from 'zod';
 
+/**
+ * The id of the HTTP request that queued the job, so its worker's log lines can be found with the
+ * request's. Optional: jobs queued before it existed, and scheduled ones, have none.
+ */
+const RequestId = z.string().min(1).max(100).optional();
+
 /** Every background job: its queue, its name (`area.verb`) and its payload schema. Payloads carry ids, never secrets. */
 export const JOBS = {
   redditPoll: {
     queue: 'reddit',
     name: 'reddit.poll',
-    payload: z.object({ projectId: ProjectId }),
+    payload: z.object({ projectId: ProjectId, requestId: RequestId }),
   },
   clusteringRun: {
     queue: 'clustering',
     name: 'clustering.run',
-    payload: z.object({ projectId: ProjectId, clusterJobId: z.string().min(1).max(100) }),
+    payload: z.object({
+      projectId: ProjectId,
+      clusterJobId: z.string().min(1).max(100),
+      requestId: RequestId,
+    }),
   },
   agentRun: {
     queue: 'agent',
     name: 'agent.run',
-    payload: z.object({ projectId: ProjectId, jobId: z.string().min(1).max(100) }),
+    payload: z.object({ projectId: ProjectId, jobId: z.string().min(1).max(100), requestId: RequestId }),
   },
   /** Lets held reports through where the month (or the plan) has room again; every project. */
   billingReleaseHeld: {

@@ -4,6 +4,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Container } from '../container.js';
 import { JOBS } from './catalog.js';
+import { measureJob, requestBinding } from './measure-job.js';
 
 export interface RedditWorkerOptions {
   connection: Redis;
@@ -26,19 +27,31 @@ export function startRedditWorker(c: Container, opts: RedditWorkerOptions): Work
   const sink = new HttpIngestSink(c.config.backendUrl, c.tokens);
   const worker = new Worker(
     JOBS.redditPoll.queue,
-    async (job) => {
-      const payload = JOBS.redditPoll.payload.safeParse(job.data);
-      if (!payload.success) throw new UnrecoverableError('reddit.poll: bad payload');
-      const log = c.log.child({
-        jobId: job.id,
-        job: JOBS.redditPoll.name,
-        projectId: payload.data.projectId,
-      });
-      return pollSubreddits({ subreddits: c.subredditDeps, feed, sink, log }, payload.data.projectId);
-    },
+    async (job) =>
+      measureJob(
+        c.metrics,
+        JOBS.redditPoll.name,
+        // A subreddit that could not be read fails the poll's outcome; the others were still stored.
+        { of: (stats) => (stats.failedSubreddits.length > 0 ? 'failed' : 'succeeded') },
+        () => {
+          const payload = JOBS.redditPoll.payload.safeParse(job.data);
+          if (!payload.success) throw new UnrecoverableError('reddit.poll: bad payload');
+          const { projectId, requestId } = payload.data;
+          const log = c.log.child({
+            jobId: job.id,
+            job: JOBS.redditPoll.name,
+            projectId,
+            ...requestBinding(requestId),
+          });
+          const work = () => pollSubreddits({ subreddits: c.subredditDeps, feed, sink, log }, projectId);
+          return { log, requestId, work };
+        },
+      ),
     { connection: opts.connection, prefix: c.config.queuePrefix, concurrency: 2 },
   );
-  worker.on('failed', (job, err) => c.log.warn({ jobId: job?.id, err }, 'reddit.poll failed'));
+  worker.on('failed', (job, err) =>
+    c.log.warn({ jobId: job?.id, ...requestBinding(job?.data?.requestId), err }, 'reddit.poll failed'),
+  );
   return worker;
 }
 

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createRedis } from '../../src/infra/redis.js';
-import { type Runtime, startRuntime } from '../../src/runtime.js';
+import { type Role, type Runtime, startRuntime } from '../../src/runtime.js';
 
 export interface TestContext {
   app: FastifyInstance;
@@ -46,7 +46,17 @@ async function contextRedisUrl(): Promise<string> {
   return url;
 }
 
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export interface TestContextOptions {
+  /** The runtime's logger (default: pino at `LOG_LEVEL`); tests capture log lines with their own. */
+  log?: Logger;
+  /** Default `api`, or `all` when `env.ROLE` says so. A `worker` context has no `app`: use `runtime`. */
+  role?: Role;
+}
+
+export async function createTestContext(
+  env: Record<string, string> = {},
+  opts: TestContextOptions = {},
+): Promise<TestContext> {
   const tag = randomBytes(4).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'fixloop-test-'));
   const redisUrl = await contextRedisUrl();
@@ -64,8 +74,8 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   });
   const runtime = await startRuntime(
     config,
-    pino({ level: config.logLevel }),
-    env.ROLE === 'all' ? 'all' : 'api',
+    opts.log ?? pino({ level: config.logLevel }),
+    opts.role ?? (env.ROLE === 'all' ? 'all' : 'api'),
     {
       listen: false,
     },

@@ -62,6 +62,21 @@ describe('CachedEmbedder', () => {
     expect(vectors[0]?.length).toBe(2);
   });
 
+  it('tells its observer the hits and misses of every lookup, a wrong-size vector as a miss', async () => {
+    const inner = new FakeEmbedder();
+    const cache = new MapCache();
+    await cache.setMany(inner.id, [['stale', new Float32Array([1, 0, 0])]]);
+    const heard: Array<[number, number]> = [];
+    const embedder = new CachedEmbedder(inner, cache, (hits, misses) => heard.push([hits, misses]));
+    await embedder.embed(['a', 'stale', 'a']);
+    await embedder.embed(['a', 'b']);
+    await embedder.embed([]);
+    expect(heard).toEqual([
+      [0, 3],
+      [1, 1],
+    ]);
+  });
+
   it('asks nothing for an empty list and closes the inner embedder', async () => {
     const inner = new FakeEmbedder();
     const embedder = new CachedEmbedder(inner, new MapCache());

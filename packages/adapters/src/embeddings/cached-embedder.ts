@@ -3,7 +3,7 @@ import type { Embedder, EmbeddingCache } from '@fixloop/domain';
 /**
  * An embedder behind a cache keyed by its id and the text: only texts the cache does not hold are
  * sent to it (each distinct text once), and what comes back is stored. `hits` and `misses` count
- * texts since construction, for metrics.
+ * texts since construction; `onLookup`, when given, hears each lookup's counts (for metrics).
  */
 export class CachedEmbedder implements Embedder {
   hits = 0;
@@ -12,6 +12,7 @@ export class CachedEmbedder implements Embedder {
   constructor(
     private readonly inner: Embedder,
     private readonly cache: EmbeddingCache,
+    private readonly onLookup?: (hits: number, misses: number) => void,
   ) {}
 
   get id(): string {
@@ -30,6 +31,7 @@ export class CachedEmbedder implements Embedder {
     const hits = out.filter((v) => v !== null).length;
     this.hits += hits;
     this.misses += texts.length - hits;
+    this.onLookup?.(hits, texts.length - hits);
     if (missing.length > 0) {
       const fresh = await this.inner.embed(missing);
       if (fresh.length !== missing.length) {

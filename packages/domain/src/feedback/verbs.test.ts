@@ -2,6 +2,7 @@ import type { FeedbackItem, NewFeedback } from '@fixloop/contracts';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
 import type { FeedbackStore, Logger } from '../ports.js';
+import type { IngestOutcomeLabel, Telemetry } from '../telemetry.js';
 import {
   deleteFeedback,
   type FeedbackDeps,
@@ -254,5 +255,86 @@ describe('updateFeedback', () => {
     await expect(updateFeedback(deps, 'p', 'f1', { title: 'x' })).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+});
+
+/** Deps whose telemetry records every ingest count as `source/outcome` lines. */
+function countingDeps(store: Partial<FeedbackStore>) {
+  const counted: string[] = [];
+  const telemetry: Telemetry = {
+    feedbackIngested: (source: string, outcome: IngestOutcomeLabel, count = 1) => {
+      for (let i = 0; i < count; i++) counted.push(`${source}/${outcome}`);
+    },
+    jobFinished: () => {},
+    embeddingCall: () => {},
+    embeddingCacheLookup: () => {},
+  };
+  const { deps } = depsWith(store);
+  deps.telemetry = telemetry;
+  return { deps, counted };
+}
+
+describe('ingest counts', () => {
+  it('counts a single report as created, held or duplicate, by its source', async () => {
+    const outcomes = [
+      { item: item({ source: 'sentry' }), outcome: 'created' },
+      { item: item({ source: 'sentry', held: true }), outcome: 'created' },
+      { item: item({ source: 'reddit' }), outcome: 'duplicate' },
+    ] as const;
+    let n = 0;
+    const { deps, counted } = countingDeps({ addFeedbackItem: async () => outcomes[n++] as never });
+    for (let i = 0; i < outcomes.length; i++) await ingestFeedback(deps, 'p', nf());
+    expect(counted).toEqual(['sentry/created', 'sentry/held', 'reddit/duplicate']);
+  });
+
+  it('counts a report refused past the hard cap as rejected and still throws', async () => {
+    const { deps, counted } = countingDeps({
+      addFeedbackItem: async () => {
+        throw new DomainError('rate_limited', 'full');
+      },
+    });
+    await expect(ingestFeedback(deps, 'p', nf({ source: 'github' }))).rejects.toThrow('full');
+    expect(counted).toEqual(['github/rejected']);
+
+    const broken = countingDeps({
+      upsert: async () => {
+        throw new Error('redis is down');
+      },
+    });
+    await expect(upsertFeedback(broken.deps, 'p', { ...nf(), externalId: 'x' })).rejects.toThrow();
+    expect(broken.counted).toEqual([]);
+  });
+
+  it('counts upserts: created, held, updated, and unchanged as a duplicate', async () => {
+    const outcomes = [
+      { item: item({ source: 'github' }), outcome: 'created' },
+      { item: item({ source: 'github', held: true }), outcome: 'created' },
+      { item: item({ source: 'github' }), outcome: 'updated' },
+      { item: item({ source: 'github' }), outcome: 'unchanged' },
+    ] as const;
+    let n = 0;
+    const { deps, counted } = countingDeps({ upsert: async () => outcomes[n++] as never });
+    for (let i = 0; i < outcomes.length; i++)
+      await upsertFeedback(deps, 'p', { ...nf({ source: 'github' }), externalId: `x${i}` });
+    expect(counted).toEqual(['github/created', 'github/held', 'github/updated', 'github/duplicate']);
+  });
+
+  it('counts every stored import row by its own source; invalid rows are not ingests', async () => {
+    const { deps, counted } = countingDeps({
+      addFeedbackItems: async () => [
+        { id: 'a', outcome: 'created' },
+        { id: 'b', outcome: 'created', held: true },
+        { id: 'c', outcome: 'duplicate' },
+        { id: '', outcome: 'rejected', plan: 'free', limit: 3 },
+      ],
+    });
+    await importFeedback(deps, 'p', [
+      { ok: true, item: nf({ source: 'manual' }) },
+      { ok: false, error: { code: 'validation_failed', message: 'no title' } },
+      { ok: true, item: nf({ source: 'zendesk' }) },
+      { ok: true, item: nf({ source: 'manual' }) },
+      { ok: true, item: nf({ source: 'manual' }) },
+    ]);
+    expect(counted).toEqual(['manual/created', 'zendesk/held', 'manual/duplicate', 'manual/rejected']);
   });
 });

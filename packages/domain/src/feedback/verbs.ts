@@ -7,8 +7,9 @@ import type {
   NewFeedback,
 } from '@fixloop/contracts';
 import { feedbackLimitReached } from '../billing/limits.js';
-import { notFound, validationFailed } from '../errors.js';
+import { DomainError, notFound, validationFailed } from '../errors.js';
 import type { FeedbackPage, FeedbackStore, Logger, UpsertOutcome } from '../ports.js';
+import type { IngestOutcomeLabel, Telemetry } from '../telemetry.js';
 
 export interface FeedbackDeps {
   feedback: FeedbackStore;
@@ -19,6 +20,20 @@ export interface FeedbackDeps {
   leaveCluster?: (projectId: string, feedbackId: string) => Promise<void>;
   /** Called when reports are held although this month has room again (billing lets them through). */
   onHeldReleasable?: (projectId: string) => Promise<void>;
+  /** Counts what each ingest did, by source and outcome; absent: nothing is counted. */
+  telemetry?: Telemetry;
+}
+
+/** A created report is counted `held` when it was stored past the monthly limit. */
+function createdLabel(held: boolean | undefined): IngestOutcomeLabel {
+  return held ? 'held' : 'created';
+}
+
+/** Counts a report refused past the hard cap (`rate_limited`), then lets the error go on. */
+function countRefusal(deps: FeedbackDeps, source: string, err: unknown): never {
+  if (err instanceof DomainError && err.code === 'rate_limited')
+    deps.telemetry?.feedbackIngested(source, 'rejected');
+  throw err;
 }
 
 /** Lets held reports through without failing the ingest that noticed them. */
@@ -45,7 +60,13 @@ export async function ingestFeedback(
   projectId: string,
   input: NewFeedback,
 ): Promise<IngestOutcome> {
-  const { item, outcome, releasable } = await deps.feedback.addFeedbackItem(projectId, input);
+  const { item, outcome, releasable } = await deps.feedback
+    .addFeedbackItem(projectId, input)
+    .catch((err: unknown) => countRefusal(deps, input.source, err));
+  deps.telemetry?.feedbackIngested(
+    item.source,
+    outcome === 'created' ? createdLabel(item.held) : 'duplicate',
+  );
   if (outcome === 'created') {
     deps.log.info(
       { feedbackId: item.id, source: item.source, projectId, held: item.held },
@@ -63,7 +84,10 @@ export async function upsertFeedback(
   projectId: string,
   input: NewFeedback & { externalId: string },
 ): Promise<{ item: FeedbackItem; outcome: UpsertOutcome }> {
-  const { releasable, ...result } = await deps.feedback.upsert(projectId, input);
+  const { releasable, ...result } = await deps.feedback
+    .upsert(projectId, input)
+    .catch((err: unknown) => countRefusal(deps, input.source, err));
+  deps.telemetry?.feedbackIngested(input.source, upsertLabel(result.outcome, result.item.held));
   if (result.outcome === 'created') {
     deps.log.info(
       { feedbackId: result.item.id, source: result.item.source, projectId, held: result.item.held },
@@ -74,6 +98,18 @@ export async function upsertFeedback(
     await deps.onUnclustered?.(projectId);
   await releaseIfAllowed(deps, projectId, releasable);
   return result;
+}
+
+/** A synced report seen again unchanged counts as a duplicate. */
+export function upsertLabel(outcome: UpsertOutcome, held: boolean | undefined): IngestOutcomeLabel {
+  switch (outcome) {
+    case 'created':
+      return createdLabel(held);
+    case 'updated':
+      return 'updated';
+    case 'unchanged':
+      return 'duplicate';
+  }
 }
 
 /** A row of a bulk import: a normalized item, or the reason it was refused. */
@@ -117,16 +153,19 @@ export async function importFeedback(
         error: { code: e.code, message: e.message, details: e.details },
       };
       rejected++;
+      deps.telemetry?.feedbackIngested(item.source, 'rejected');
     } else if (s.outcome === 'created') {
       results[index] = s.held
         ? { index, status: 'created', id: s.id, held: true }
         : { index, status: 'created', id: s.id };
       created++;
       if (!s.held) clusterable = true;
+      deps.telemetry?.feedbackIngested(item.source, createdLabel(s.held));
       deps.log.info({ feedbackId: s.id, source: item.source, projectId, held: s.held }, 'feedback ingested');
     } else {
       results[index] = { index, status: 'duplicate', id: s.id };
       duplicates++;
+      deps.telemetry?.feedbackIngested(item.source, 'duplicate');
     }
   });
   if (clusterable) await deps.onUnclustered?.(projectId);

@@ -1,5 +1,5 @@
 import type { GithubRepoSync, GithubSyncResult } from '@fixloop/contracts';
-import type { FeedbackDeps } from '../feedback/verbs.js';
+import { type FeedbackDeps, upsertLabel } from '../feedback/verbs.js';
 import type { IssueTracker, ProjectStore } from '../ports.js';
 import { normalizeGithubIssue } from './github.js';
 
@@ -30,6 +30,7 @@ export async function syncGithubRepo(
     const items = page.filter((i) => !i.isPullRequest).map((i) => normalizeGithubIssue(owner, repo, i));
     const results = items.length > 0 ? await deps.feedback.upsertMany(projectId, items) : [];
     for (const r of results) {
+      deps.telemetry?.feedbackIngested('github', upsertLabel(r.outcome, r.held));
       if (r.outcome === 'created') {
         counts.new++;
         deps.log.info({ feedbackId: r.id, source: 'github', projectId }, 'feedback ingested');
