@@ -40,7 +40,8 @@ const A: Record<string, string> = {};
 const WEBHOOKS = [/\/ingest\/sentry$/, /\/ingest\/github\/webhook$/];
 
 /** Routes that act on no project: what each must (not) show B. */
-const GLOBAL_ROUTES = new Set(['GET /projects', 'POST /projects', 'GET /auth/me']);
+// `/metrics` holds no project's data (no project labels); B's callers are refused it (see metrics.test.ts).
+const GLOBAL_ROUTES = new Set(['GET /projects', 'POST /projects', 'GET /auth/me', 'GET /metrics']);
 
 /** Sample bodies, by method and path without the `/projects/{projectId}` prefix. */
 function sampleBody(key: string): unknown {

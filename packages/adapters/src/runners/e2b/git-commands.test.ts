@@ -10,8 +10,8 @@ describe('git command lines', () => {
   it('name the git directory and working tree, and switch hooks, fsmonitor, ext:: and submodules off', () => {
     expect(repoGit(paths, ['add', '--all'])).toBe(
       'git --git-dir=/opt/fixloop/repo.git --work-tree=/home/user/workspace -c core.hooksPath=/dev/null ' +
-        '-c core.fsmonitor=false -c protocol.ext.allow=never -c submodule.recurse=false -c gc.auto=0 ' +
-        '-c maintenance.auto=false -c credential.helper= add --all',
+        '-c core.fsmonitor=false -c protocol.ext.allow=never -c submodule.recurse=false ' +
+        '-c http.followRedirects=false -c gc.auto=0 -c maintenance.auto=false -c credential.helper= add --all',
     );
   });
 
