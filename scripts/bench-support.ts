@@ -8,6 +8,8 @@ import { freePort } from '../test-support/free-port.js';
 
 export interface BenchSystem {
   base: string;
+  /** Every API process's base URL (`base` is the first), in the order of `roles`. */
+  bases: string[];
   adminToken: string;
   redis: RedisServerHandle;
   redisUrl: string;
@@ -22,6 +24,8 @@ export interface BenchSystem {
 export async function startBenchSystem(
   roles: string[] = ['all'],
   env: Record<string, string> = {},
+  /** Extra node flags for the Fixloop processes (`--cpu-prof`, another `--import`). */
+  nodeArgs: string[] = [],
 ): Promise<BenchSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'fixloop-bench-'));
   const redis = await startRedisServer({
@@ -33,12 +37,12 @@ export async function startBenchSystem(
   });
   const adminToken = `bench-admin-${Date.now()}-token`;
   const processes: ChildProcess[] = [];
-  let base = '';
+  const bases: string[] = [];
   for (const role of roles) {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', resolve(import.meta.dirname, '../apps/server/src/bin/serve.ts'), role],
+      ['--import', 'tsx', ...nodeArgs, resolve(import.meta.dirname, '../apps/server/src/bin/serve.ts'), role],
       {
         env: {
           PATH: process.env.PATH,
@@ -55,11 +59,12 @@ export async function startBenchSystem(
       },
     );
     processes.push(child);
-    if (role !== 'worker' && base === '') base = `http://127.0.0.1:${port}`;
+    if (role !== 'worker') bases.push(`http://127.0.0.1:${port}`);
     if (role !== 'worker') await waitReady(`http://127.0.0.1:${port}`, child);
   }
   return {
-    base,
+    base: bases[0] ?? '',
+    bases,
     adminToken,
     redis,
     redisUrl: redis.url,

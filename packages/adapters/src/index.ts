@@ -21,6 +21,7 @@ export * from './repositories/git-repository-reader.js';
 export type { SnapshotLimits } from './repositories/git-snapshot.js';
 export * from './representations/embedder-representation.js';
 export * from './representations/hybrid-local.js';
+export * from './representations/hybrid-math.js';
 export * from './representations/in-memory-term-stats.js';
 export * from './runners/e2b/e2b-runner.js';
 export { sweepJobDirs } from './runners/local/job-dir.js';

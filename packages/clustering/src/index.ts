@@ -2,6 +2,7 @@ export * from './cli/cluster-command.js';
 export * from './cluster-issues.js';
 export * from './cluster-vectors.js';
 export * from './hybrid.js';
+export * from './hybrid-batch.js';
 export * from './incremental.js';
 export * from './kernel/gram.js';
 export { createGramKernel, type GramKernel, hasSimdKernel } from './kernel/gram-kernel.js';

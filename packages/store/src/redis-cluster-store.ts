@@ -20,6 +20,11 @@ import { bufferToVector } from './vector-codec.js';
 const SCAN_BATCH = 200;
 /** Clusters a filtered list looks at per request unless the store is told otherwise. */
 const SCAN_BOUND = 5_000;
+/**
+ * Member-sum vectors read per round trip. A sum is tens of kilobytes (the offline hybrid's is 18 KB),
+ * and a reply is parsed in one go on the event loop: a few megabytes at a time, not tens.
+ */
+const SUMS_CHUNK = 200;
 
 export interface ClusterStoreOptions {
   /** Clusters a filtered list looks at per request; a page stopped by it has a cursor to go on from. */
@@ -214,8 +219,8 @@ export class RedisClusterStore implements ClusterStore {
   async vectorStates(projectId: string): Promise<ClusterVectorState[]> {
     const ids = await this.redis.zrange(keys.clustersAll(projectId), 0, -1);
     const out: ClusterVectorState[] = [];
-    for (let s = 0; s < ids.length; s += 1_000) {
-      const chunk = ids.slice(s, s + 1_000);
+    for (let s = 0; s < ids.length; s += SUMS_CHUNK) {
+      const chunk = ids.slice(s, s + SUMS_CHUNK);
       const p = this.redis.pipeline();
       for (const id of chunk) {
         p.hget(keys.cluster(projectId, id), 'size');
@@ -243,8 +248,8 @@ export class RedisClusterStore implements ClusterStore {
       limit,
     );
     const out: ClusterCentroidRow[] = [];
-    for (let s = 0; s < ids.length; s += 1_000) {
-      const chunk = ids.slice(s, s + 1_000);
+    for (let s = 0; s < ids.length; s += SUMS_CHUNK) {
+      const chunk = ids.slice(s, s + SUMS_CHUNK);
       const p = this.redis.pipeline();
       for (const id of chunk) {
         p.hmget(keys.cluster(projectId, id), 'title', 'status', 'size');

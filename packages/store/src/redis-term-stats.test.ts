@@ -66,6 +66,20 @@ describe('RedisTermStats', () => {
     expect(await stats.observe(a, 's', [{ fingerprint: 'x', features: [0] }])).toEqual([true]);
   });
 
+  it('counts a batch larger than one pipeline round, answering in order', async () => {
+    const pid = project();
+    // 600 documents: three pipeline rounds; every third one repeats an earlier fingerprint.
+    const docs = Array.from({ length: 600 }, (_, i) => ({
+      fingerprint: `d${i % 3 === 2 ? i - 1 : i}`,
+      features: [i % 10],
+    }));
+    const counted = await stats.observe(pid, 's', docs);
+    expect(counted).toEqual(docs.map((_, i) => i % 3 !== 2));
+    const snapshot = await stats.load(pid, 's');
+    expect(snapshot.documents).toBe(400);
+    expect([...snapshot.df.values()].reduce((a, b) => a + b, 0)).toBe(400);
+  });
+
   it('answers nothing for nothing', async () => {
     expect(await stats.observe(project(), 's', [])).toEqual([]);
   });

@@ -30,6 +30,9 @@ redis.call('HINCRBY', KEYS[1], 'docs', 1)
 return 1
 `;
 
+/** Documents counted per pipeline. */
+const OBSERVE_CHUNK = 250;
+
 type WithObserve = Redis & {
   fixloopObserveTerms(
     df: string,
@@ -68,33 +71,39 @@ export class RedisTermStats {
     return { documents: Number(raw.docs ?? 0), df };
   }
 
-  /** Counts each document not counted before (one atomic script per document, pipelined); answers which were new. */
+  /**
+   * Counts each document not counted before (one atomic script per document, pipelined in rounds
+   * of `OBSERVE_CHUNK`, so a large batch neither builds one huge pipeline on the event loop nor
+   * holds Redis for long); answers which were new.
+   */
   async observe(
     projectId: string,
     space: string,
     documents: readonly ObservedDocument[],
   ): Promise<boolean[]> {
-    if (documents.length === 0) return [];
     const dfKey = keys.lexicalDf(projectId);
     const seenKey = keys.lexicalSeen(projectId);
-    const pipeline = this.redis.pipeline() as unknown as {
-      fixloopObserveTerms: (...args: string[]) => unknown;
-      exec: () => Promise<Array<[Error | null, unknown]> | null>;
-    };
-    for (const doc of documents) {
-      pipeline.fixloopObserveTerms(
-        dfKey,
-        seenKey,
-        space,
-        doc.fingerprint,
-        ...Array.from(doc.features, String),
-      );
+    const out: boolean[] = [];
+    for (let s = 0; s < documents.length; s += OBSERVE_CHUNK) {
+      const pipeline = this.redis.pipeline() as unknown as {
+        fixloopObserveTerms: (...args: string[]) => unknown;
+        exec: () => Promise<Array<[Error | null, unknown]> | null>;
+      };
+      for (const doc of documents.slice(s, s + OBSERVE_CHUNK)) {
+        pipeline.fixloopObserveTerms(
+          dfKey,
+          seenKey,
+          space,
+          doc.fingerprint,
+          ...Array.from(doc.features, String),
+        );
+      }
+      for (const [err, counted] of (await pipeline.exec()) ?? []) {
+        if (err) throw err;
+        out.push(counted === 1);
+      }
     }
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, counted]) => {
-      if (err) throw err;
-      return counted === 1;
-    });
+    return out;
   }
 
   /** Forgets the project's counts (before a full rebuild). */

@@ -1,33 +1,27 @@
 import { parentPort } from 'node:worker_threads';
-import { assignIncremental } from '@fixloop/clustering';
-import type { EngineReply, EngineRequest } from './worker-engine.js';
+import { type ComputeOp, type ComputeOps, runComputeOp } from './compute-ops.js';
 
-/** The clustering engine's thread: runs the pure core on what the main thread sends. */
+/** A call to the compute thread. */
+export interface ComputeCall {
+  id: number;
+  op: ComputeOp;
+  request: ComputeOps[ComputeOp]['request'];
+}
+
+/** Its answer: the reply, or why there is none. */
+export type ComputeAnswer = { id: number; reply: unknown } | { id: number; error: string };
+
+/** The clustering compute thread: runs the pure core's heavy work for the main thread, one call at a time. */
 const port = parentPort;
 if (port) {
-  port.on('message', (request: EngineRequest) => {
+  port.on('message', (call: ComputeCall) => {
     try {
-      const { d, sums, sizes, vectors, simThreshold, method } = request;
-      const k = sizes.length;
-      const clusters = Array.from({ length: k }, (_, i) => ({
-        sum: sums.subarray(i * d, (i + 1) * d),
-        size: sizes[i] as number,
-      }));
-      const result = assignIncremental({
-        clusters,
-        vectors: { data: vectors, n: vectors.length / d, d },
-        simThreshold,
-        method,
-      });
-      const targets = new Int32Array(result.targets.length);
-      result.targets.forEach((t, i) => {
-        targets[i] = 'existing' in t ? t.existing : -(t.group + 1);
-      });
-      const reply: EngineReply = { id: request.id, targets, groups: result.groups.length };
-      port.postMessage(reply, [targets.buffer]);
+      const { reply, transfer } = runComputeOp(call.op, call.request as never);
+      const answer: ComputeAnswer = { id: call.id, reply };
+      port.postMessage(answer, transfer);
     } catch (err) {
-      const reply: EngineReply = { id: request.id, error: err instanceof Error ? err.message : String(err) };
-      port.postMessage(reply);
+      const answer: ComputeAnswer = { id: call.id, error: err instanceof Error ? err.message : String(err) };
+      port.postMessage(answer);
     }
   });
 }

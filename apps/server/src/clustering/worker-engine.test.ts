@@ -1,4 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ComputeOp, ComputeOps } from './compute-ops.js';
+import { ComputeThread } from './compute-thread.js';
 import { InProcessEngine } from './in-process-engine.js';
 import { WorkerEngine } from './worker-engine.js';
 
@@ -80,5 +83,43 @@ describe('WorkerEngine', () => {
     expect(
       (await engine.assign({ clusters: [], vectors: v, simThreshold: 0.99, method: 'centroid' })).groups,
     ).toBe(3);
+  });
+});
+
+/** Counts the event loop's turns until the engine hands its request to the thread. */
+class CountingThread extends ComputeThread {
+  turnsAtCall = -1;
+  turns = 0;
+  override call<K extends ComputeOp>(op: K, request: ComputeOps[K]['request'], transfer?: ArrayBuffer[]) {
+    this.turnsAtCall = this.turns;
+    return super.call(op, request, transfer);
+  }
+}
+
+describe('WorkerEngine packing', () => {
+  it('packs a large input a slice at a time, letting the event loop turn in between', async () => {
+    const counting = new CountingThread();
+    const engine = new WorkerEngine(counting);
+    const d = 4608;
+    // 1,500 vectors of 18 KB: 27 MB to pack, several slices.
+    const vectors = Array.from({ length: 1_500 }, (_, i) => {
+      const v = new Float32Array(d);
+      v[i % d] = 1;
+      return v;
+    });
+    let done = false;
+    const assigned = engine
+      .assign({ clusters: [], vectors, simThreshold: 0.5, method: 'centroid' })
+      .finally(() => {
+        done = true;
+      });
+    while (!done) {
+      await nextTurn();
+      counting.turns++;
+    }
+    const { groups } = await assigned;
+    expect(groups).toBe(1_500);
+    expect(counting.turnsAtCall).toBeGreaterThan(2);
+    await engine.close();
   });
 });

@@ -162,6 +162,42 @@ describe('the clustering runner', () => {
     expect(clusters).toBe(3);
   });
 
+  it('writes a round in small atomic steps: each new cluster is made once, every report lands in one', async () => {
+    const h = harness({ writeChunk: 2 });
+    for (let i = 0; i < 6; i++) await h.add(`alpha crash ${i}`);
+    for (let i = 0; i < 4; i++) await h.add(`beta export bug ${i}`);
+    await h.add('gamma lonely report');
+    const job = await runOnce(h);
+    expect(job?.stats).toMatchObject({ clustered: 11, newClusters: 3, singletons: 1 });
+    expect(await h.redis.scard(keys.feedbackUnclustered(h.projectId))).toBe(0);
+    expect(await checkInvariants(h)).toEqual({ clustered: 11, clusters: 3 });
+    const before = await h.memberships();
+    const again = await runOnce(h, 'recluster');
+    expect(again?.stats).toMatchObject({ clustered: 11, newClusters: 0, updatedClusters: 3 });
+    expect(await h.memberships()).toEqual(before);
+    await checkInvariants(h);
+  });
+
+  it('leaves the reports of the steps not yet written waiting when a run dies between two steps', async () => {
+    const h = harness({ writeChunk: 3 });
+    for (let i = 0; i < 9; i++) await h.add(`${['alpha', 'beta', 'gamma'][i % 3]} report ${i}`);
+    const clusters = h.deps.clusters;
+    const moveItems = clusters.moveItems.bind(clusters);
+    let steps = 0;
+    clusters.moveItems = async (...args) => {
+      if (++steps === 2) throw new Error('worker died');
+      return moveItems(...args);
+    };
+    const failed = await runOnce(h);
+    expect(failed?.status).toBe('failed');
+    expect(await h.redis.scard(keys.feedbackUnclustered(h.projectId))).toBe(6);
+    expect((await checkInvariants(h)).clustered).toBe(3);
+    clusters.moveItems = moveItems;
+    const queued = h.scheduler.calls.at(-1);
+    expect((await runClusteringJob(h.deps, h.projectId, queued?.jobId as string))?.status).toBe('succeeded');
+    expect(await checkInvariants(h)).toEqual({ clustered: 9, clusters: 3 });
+  });
+
   it('respects what humans decided when it runs again: split groups stay apart, moved reports stay put', async () => {
     const h = harness();
     const alphas = [];

@@ -86,7 +86,8 @@ export class UseLiteEmbedder implements Embedder {
   }
 
   private spawn(): Worker {
-    const worker = startWorker(this.opts.workerUrl ?? defaultWorkerUrl());
+    // Inference keeps a core busy for as long as a batch lasts: it gives way to the API's thread.
+    const worker = startWorker(this.opts.workerUrl ?? defaultWorkerUrl(), { background: true });
     worker.on('message', (reply: UseLiteReply) => this.settle(reply));
     worker.on('error', (err) => this.opts.log?.error({ err }, 'USE-lite worker failed'));
     worker.on('exit', (code) => this.onExit(worker, code));

@@ -1,21 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
-  combineHybrid,
   DEFAULT_HYBRID_LEXICAL_WEIGHT,
   DEFAULT_HYBRID_THRESHOLD,
   DEFAULT_LEXICAL_OPTIONS,
   DEFAULT_SEMANTIC_BODY_CHARS,
-  documentFeatures,
-  extractLexicalFeatures,
-  InMemoryTermStats,
+  documentFeaturesAt,
   type LexicalOptions,
   lexicalSpace,
   semanticInput,
   splitReportText,
-  weighLexicalFeatures,
 } from '@fixloop/clustering';
 import type { Embedder, EmbeddingCache, Representation } from '@fixloop/domain';
 import { CachedEmbedder } from '../embeddings/cached-embedder.js';
+import { type HybridMath, inProcessHybridMath } from './hybrid-math.js';
 
 /** The `local` default's threshold, chosen on the dev data (docs/clustering.md). */
 export const HYBRID_LOCAL_DEFAULT_THRESHOLD = DEFAULT_HYBRID_THRESHOLD;
@@ -42,6 +39,8 @@ export interface HybridLocalOptions {
   /** Body characters the semantic channel sees after the title (default: the tuned value). */
   semanticBodyChars?: number;
   defaultThreshold?: number;
+  /** Where the arithmetic runs (default: the calling thread). */
+  math?: HybridMath;
 }
 
 /**
@@ -72,29 +71,38 @@ export class HybridLocalRepresentation implements Representation {
 
   async vectorize(projectId: string, texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const reports = texts.map(splitReportText);
-    const features = reports.map((r) => extractLexicalFeatures(r, this.lexical));
+    const math = this.options.math ?? inProcessHybridMath;
+    const features = await math.lexicalFeatures(texts, this.lexical);
     // Count first, then weigh: a batch's own reports are part of the IDF they are weighed with.
-    await this.options.termStats.observe(
-      projectId,
-      this.space,
-      features.map((f, i) => ({
-        fingerprint: fingerprint(texts[i] as string),
-        features: documentFeatures(f),
-      })),
-    );
-    const stats = new InMemoryTermStats(
-      this.lexical.dimension,
-      await this.options.termStats.load(projectId, this.space),
-    );
-    const semantic = await this.semantic.embed(reports.map((r) => semanticInput(r, this.semanticBodyChars)));
-    return features.map((f, i) =>
-      combineHybrid(
-        weighLexicalFeatures(f, stats, this.lexical),
-        semantic[i] as Float32Array,
-        this.lexicalWeight,
-      ),
-    );
+    const counted = async () => {
+      await this.options.termStats.observe(
+        projectId,
+        this.space,
+        texts.map((t, i) => ({ fingerprint: fingerprint(t), features: documentFeaturesAt(features, i) })),
+      );
+      return this.options.termStats.load(projectId, this.space);
+    };
+    // The semantic channel does not depend on the counts: it runs meanwhile.
+    const [rows, snapshot] = await Promise.all([
+      this.semantic.embed(texts.map((t) => semanticInput(splitReportText(t), this.semanticBodyChars))),
+      counted(),
+    ]);
+    const df = new Uint32Array(this.lexical.dimension);
+    for (const [index, n] of snapshot.df) if (index >= 0 && index < df.length) df[index] = n;
+    const d = rows[0]?.length ?? 0;
+    const packed = new Float32Array(rows.length * d);
+    rows.forEach((v, i) => {
+      packed.set(v, i * d);
+    });
+    const out = await math.hybridVectors({
+      features,
+      documents: snapshot.documents,
+      df,
+      semantic: { data: packed, n: rows.length, d },
+      lexical: this.lexical,
+      lexicalWeight: this.lexicalWeight,
+    });
+    return Array.from({ length: out.n }, (_, i) => out.data.subarray(i * out.d, (i + 1) * out.d));
   }
 
   close(): Promise<void> {

@@ -1,4 +1,5 @@
 export * from './feature-hash.js';
+export * from './lexical-batch.js';
 export * from './lexical-vectorizer.js';
 export * from './report-text.js';
 export * from './stop-words.js';

@@ -34,3 +34,15 @@ describe('smoothIdf', () => {
     expect(smoothIdf(3, 7)).toBe(1);
   });
 });
+
+describe('InMemoryTermStats.fromCounts', () => {
+  it('answers what the stats it was counted from answer', () => {
+    const stats = new InMemoryTermStats(8);
+    stats.observe([1, 3]);
+    stats.observe([3, 7]);
+    const counts = Uint32Array.from({ length: 8 }, (_, i) => stats.df(i));
+    const copy = InMemoryTermStats.fromCounts(stats.documents, counts);
+    expect(copy.documents).toBe(2);
+    expect(Array.from({ length: 8 }, (_, i) => copy.df(i))).toEqual([0, 1, 0, 2, 0, 0, 0, 1]);
+  });
+});

@@ -27,6 +27,14 @@ export class InMemoryTermStats implements TermStats {
     }
   }
 
+  /** Stats from a dense count per bucket (the form they travel in between threads). */
+  static fromCounts(documents: number, counts: ArrayLike<number>): InMemoryTermStats {
+    const stats = new InMemoryTermStats(counts.length);
+    stats.counts.set(counts);
+    stats.count = documents;
+    return stats;
+  }
+
   get documents(): number {
     return this.count;
   }

@@ -15,6 +15,8 @@ export interface ClusteringSettings {
   truncateBodyChars: number;
   /** Reports embedded and assigned per round of a run. */
   batchSize: number;
+  /** Reports written per atomic step (default `DEFAULT_WRITE_CHUNK`). */
+  writeChunk?: number;
   lockTtlMs: number;
   heartbeatMs: number;
   /** Wait after an ingest before a run starts, so bursts share one run. */

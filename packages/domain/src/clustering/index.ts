@@ -9,3 +9,4 @@ export * from './request.js';
 export * from './run.js';
 export * from './summaries.js';
 export * from './triage.js';
+export * from './write-moves.js';

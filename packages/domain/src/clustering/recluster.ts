@@ -6,8 +6,10 @@ import { thresholdOf } from './deps.js';
 import type { ItemMove, NewClusterInit } from './ports.js';
 import type { Stats } from './run.js';
 import { refreshDigests } from './summaries.js';
+import { writeEngineMoves } from './write-moves.js';
 
-const MOVE_CHUNK = 1_000;
+/** Reports read per round trip: a larger reply is parsed in one go on the event loop. */
+const READ_CHUNK = 250;
 
 /**
  * Re-runs everything from scratch, with what humans decided as fixed points: reports a human placed
@@ -23,8 +25,8 @@ export async function reclusterAll(
 ): Promise<void> {
   const items: FeedbackItem[] = [];
   const ids = await deps.feedback.allIds(projectId);
-  for (let s = 0; s < ids.length; s += MOVE_CHUNK) {
-    for (const item of await deps.feedback.getMany(projectId, ids.slice(s, s + MOVE_CHUNK))) {
+  for (let s = 0; s < ids.length; s += READ_CHUNK) {
+    for (const item of await deps.feedback.getMany(projectId, ids.slice(s, s + READ_CHUNK))) {
       // Held reports stay out of clustering until billing releases them.
       if (item && item.status === 'open' && !item.held) items.push(item);
     }
@@ -113,28 +115,18 @@ export async function reclusterAll(
       moves.push({ itemId: item.id, to: item.clusterId, vector: vectors[i] as Float32Array });
   });
 
-  const touched = new Set<string>();
-  for (let s = 0; s < moves.length; s += MOVE_CHUNK) {
-    checkLock();
-    const chunk = moves.slice(s, s + MOVE_CHUNK);
-    const chunkNew = Object.fromEntries(
-      Object.entries(newClusters).filter(([id]) => chunk.some((m) => m.to === id) && !touched.has(id)),
-    );
-    const result = await deps.clusters.moveItems(projectId, chunk, {
-      newClusters: chunkNew,
-      respectPins: true,
-      dequeue: true,
-      now: deps.now(),
-    });
-    for (const id of result.touchedClusters) touched.add(id);
-    for (const id of result.deletedClusters) touched.delete(id);
-    stats.clustered += result.moved.length;
-  }
+  const result = await writeEngineMoves(deps, projectId, moves, newClusters, checkLock);
+  const touched = new Set(result.touchedClusters);
+  stats.clustered += result.moved.length;
   stats.newClusters = Object.keys(newClusters).filter((id) => touched.has(id)).length;
   stats.updatedClusters = touched.size - stats.newClusters;
-  const sizes = await deps.clusters.getMany(projectId, [...touched]);
-  stats.singletons = sizes.filter((c) => c !== null && c.size < deps.settings.minClusterSize).length;
-  await refreshDigests(deps, projectId, [...touched], { force: true });
+  const touchedIds = [...touched];
+  stats.singletons = 0;
+  for (let s = 0; s < touchedIds.length; s += READ_CHUNK) {
+    const sizes = await deps.clusters.getMany(projectId, touchedIds.slice(s, s + READ_CHUNK));
+    stats.singletons += sizes.filter((c) => c !== null && c.size < deps.settings.minClusterSize).length;
+  }
+  await refreshDigests(deps, projectId, touchedIds, { force: true });
 }
 
 /** Each new group takes the old cluster id most of its reports had (greedy by overlap, each id once). */

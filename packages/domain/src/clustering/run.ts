@@ -8,6 +8,7 @@ import type { ClusterVectorState, ItemMove, NewClusterInit } from './ports.js';
 import { reclusterAll } from './recluster.js';
 import { isStale, requestClustering } from './request.js';
 import { refreshDigests } from './summaries.js';
+import { writeEngineMoves } from './write-moves.js';
 
 export type Stats = ClusterJob['stats'];
 
@@ -39,10 +40,10 @@ export async function resumeClustering(deps: ClusteringDeps, projectIds: string[
 
 /**
  * Runs one clustering job under the project's lock: embeds the unclustered reports round by round,
- * joins them to existing clusters or forms new ones, and writes each round in one atomic step, which
- * also takes the reports out of the unclustered set; a crash at any moment leaves every report either
- * written or still waiting, never both and never twice. Ends by refreshing titles and summaries and,
- * when reports arrived meanwhile, by queueing a follow-up run.
+ * joins them to existing clusters or forms new ones, and writes each round in small atomic steps,
+ * each of which also takes its reports out of the unclustered set; a crash at any moment leaves
+ * every report either written or still waiting, never both and never twice. Ends by refreshing
+ * titles and summaries and, when reports arrived meanwhile, by queueing a follow-up run.
  */
 export async function runClusteringJob(
   deps: ClusteringDeps,
@@ -175,7 +176,7 @@ async function runIncremental(
       continue;
     }
     checkLock();
-    const written = await assignAndWrite(deps, projectId, items, vectors, states, stats);
+    const written = await assignAndWrite(deps, projectId, items, vectors, states, stats, checkLock);
     for (const id of written.touched) touched.add(id);
     // Reports the write had to leave (their target vanished meanwhile) wait for the follow-up run.
     for (const id of written.left) failedIds.add(id);
@@ -185,7 +186,7 @@ async function runIncremental(
   await refreshDigests(deps, projectId, [...touched]);
 }
 
-/** Assigns one embedded batch and writes it; answers the cluster states after the write. */
+/** Assigns one embedded batch and writes it in atomic steps; answers the cluster states after the write. */
 export async function assignAndWrite(
   deps: ClusteringDeps,
   projectId: string,
@@ -193,6 +194,7 @@ export async function assignAndWrite(
   vectors: Float32Array[],
   states: ClusterVectorState[],
   stats: Stats,
+  checkLock: () => void = () => {},
 ): Promise<{ touched: string[]; states: ClusterVectorState[]; left: string[] }> {
   const { targets, groups } = await deps.engine.assign({
     clusters: states.map((s) => ({ sum: s.sum, size: s.size })),
@@ -218,25 +220,26 @@ export async function assignAndWrite(
       newClusters[to] = { title: item.title || item.body.slice(0, 120) };
     return { itemId: item.id, to, vector: vectors[i] as Float32Array };
   });
-  const result = await deps.clusters.moveItems(projectId, moves, {
-    newClusters,
-    respectPins: true,
-    dequeue: true,
-    now: deps.now(),
-  });
+  const result = await writeEngineMoves(deps, projectId, moves, newClusters, checkLock);
   const created = result.touchedClusters.filter((id) => newIds.has(id));
   stats.clustered += result.moved.length - result.skipped.filter((s) => s.reason === 'pinned').length;
   stats.newClusters += created.length;
-  // Local copy of the states after the write: existing sums grow, new clusters join.
-  const byId = new Map(states.map((s) => [s.id, { ...s, sum: Float32Array.from(s.sum) }]));
+  // The states after the write: the sums of the clusters that grew are copied and grown, new
+  // clusters join, the others are shared with the previous round (copying them all would be
+  // clusters × dimensions floats per round, on the event loop).
+  const byId = new Map(states.map((s) => [s.id, s]));
+  const grown = new Set<string>();
   const movedSet = new Set(result.moved);
   const skippedPinned = new Set(result.skipped.filter((s) => s.reason === 'pinned').map((s) => s.itemId));
   moves.forEach((m) => {
     if (!movedSet.has(m.itemId) || skippedPinned.has(m.itemId) || m.to === null || !m.vector) return;
     let s = byId.get(m.to);
-    if (!s) {
-      s = { id: m.to, size: 0, sum: new Float32Array(m.vector.length) };
+    if (!s || !grown.has(m.to)) {
+      s = s
+        ? { id: s.id, size: s.size, sum: s.sum.slice() }
+        : { id: m.to, size: 0, sum: new Float32Array(m.vector.length) };
       byId.set(m.to, s);
+      grown.add(m.to);
     }
     s.size++;
     for (let k = 0; k < s.sum.length; k++) s.sum[k] = (s.sum[k] as number) + (m.vector[k] as number);

@@ -5,7 +5,8 @@ import type { ClusterRecord } from './ports.js';
 /** A cluster's title and summary are refreshed once it grows by a quarter since the last refresh. */
 const GROWTH = 1.25;
 const SAMPLE = 60;
-const CHUNK = 100;
+/** Clusters digested per round of reads: up to CHUNK × SAMPLE reports are read and decoded at once. */
+const CHUNK = 25;
 
 export function needsDigest(c: ClusterRecord): boolean {
   return c.summarizedAtSize === 0 || c.size >= Math.ceil(c.summarizedAtSize * GROWTH);
