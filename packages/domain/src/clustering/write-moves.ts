@@ -5,7 +5,7 @@ import type { ItemMove, MoveResult, NewClusterInit } from './ports.js';
  * Reports a run writes per atomic step. A step is one Redis transaction that blocks Redis while it
  * executes (and the calling thread while it is built), so steps stay small.
  */
-export const DEFAULT_WRITE_CHUNK = 200;
+export const DEFAULT_WRITE_CHUNK = 100;
 
 /**
  * Writes a run's moves in atomic steps of `settings.writeChunk` reports, grouped by target cluster.
